@@ -300,6 +300,29 @@ final class PhysicalBus implements PhysicalMemory {
         }
     }
 
+    @Override
+    public void zero(long pa, long length) {
+        if (length < 0 || pa < 0 || pa + length > ADDRESS_SPACE) {
+            throw new IllegalArgumentException(String.format("cannot zero %d bytes at 0x%x", length, pa));
+        }
+        while (length > 0) {
+            int off = (int) pa & PAGE_MASK;
+            int chunk = (int) Math.min(length, PAGE_SIZE - off);
+            if (isRam(pa)) {
+                byte[] page = ram.pageForRead((int) (pa >>> PAGE_SHIFT));
+                if (page != null) {
+                    java.util.Arrays.fill(page, off, off + chunk, (byte) 0);
+                }
+            } else {
+                for (int i = 0; i < chunk; i++) {
+                    slowWrite(pa + i, 1, 0);
+                }
+            }
+            pa += chunk;
+            length -= chunk;
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     MmioDevice deviceAt(long pa) {

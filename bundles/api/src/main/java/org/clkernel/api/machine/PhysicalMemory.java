@@ -27,6 +27,12 @@ public interface PhysicalMemory extends MemoryAccess {
      */
     boolean compareAndSet32(long address, int expected, int replacement);
 
+    /**
+     * Zero-fills a range. RAM pages never written stay unbacked (they already read as zero), so
+     * zeroing a large untouched range costs nothing.
+     */
+    void zero(long address, long length);
+
     /** Whether a RAM byte (not MMIO, not a hole) is at this address. */
     boolean isRam(long address);
 }
