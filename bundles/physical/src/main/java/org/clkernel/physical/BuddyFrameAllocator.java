@@ -50,9 +50,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
     /** Frames held per owner: a cache of what the descriptors say. */
     private final long[] owned = new long[MAX_OWNER];
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile FrameQuota quota;
+    private volatile FrameQuota quota;
 
     @Activate
     public BuddyFrameAllocator(@Reference(name = "machine") Machine machine) {
@@ -76,6 +74,20 @@ public final class BuddyFrameAllocator implements FrameAllocator {
             this.reserved = format();
             this.attached = false;
             anchors.put(ANCHOR, FrameTable.HEADER);
+        }
+    }
+
+    /** Binds the quota source (the actor table); the allocator works without one, unlimited. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setQuota(FrameQuota quota) {
+        this.quota = quota;
+    }
+
+    /** SCR binds a replacement before it unbinds the old one: clear only if it is still ours. */
+    public void unsetQuota(FrameQuota gone) {
+        if (quota == gone) {
+            quota = null;
         }
     }
 

@@ -107,7 +107,7 @@ class BuddyFrameAllocatorTest {
 
     @Test
     void quotaLimitsAnOwnersFrames() {
-        frames.quota = owner -> owner == 7 ? 4 : 0;
+        frames.setQuota(owner -> owner == 7 ? 4 : 0);
         assertTrue(frames.allocate(1, 7, Gfp.NONE) >= 0);
         assertTrue(frames.allocate(1, 7, Gfp.NONE) >= 0);
         assertEquals(FrameAllocator.OVER_QUOTA, frames.allocate(0, 7, Gfp.NONE));
