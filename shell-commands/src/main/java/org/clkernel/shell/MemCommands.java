@@ -10,6 +10,8 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.clkernel.api.CheckResult;
+import org.clkernel.api.actor.ActorRegistry;
+import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.machine.CpuContext;
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.machine.MemoryRegion;
@@ -19,6 +21,8 @@ import org.clkernel.api.machine.RegionType;
 import org.clkernel.api.machine.VgaText;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** Physical memory, as a kernel developer looks at it: the map, hex dumps, pokes, the text screen. */
 @Component(service = MemCommands.class)
@@ -28,6 +32,12 @@ public class MemCommands {
 
     @Reference
     Machine machine;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile FrameAllocator frames;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ActorRegistry actors;
 
     @Descriptor("RAM size, usable memory, Multiboot information, anchor table, devices and contexts")
     public Object info() {
@@ -141,12 +151,21 @@ public class MemCommands {
         });
     }
 
-    @Descriptor("check the machine's structures in RAM (anchor table, Multiboot information)")
+    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table")
     public Object check() {
         return Commands.run("mem:check", () -> {
             StringBuilder s = new StringBuilder();
             boolean ok = true;
-            for (CheckResult r : machine.check()) {
+            List<CheckResult> results = new ArrayList<>(machine.check());
+            FrameAllocator f = frames;
+            if (f != null) {
+                results.add(f.check());
+            }
+            ActorRegistry a = actors;
+            if (a != null) {
+                results.add(a.check());
+            }
+            for (CheckResult r : results) {
                 s.append(r).append('\n');
                 ok &= r.isOk();
             }

@@ -65,6 +65,7 @@ public final class MachineComponent {
     synchronized void deactivate() {
         registration.unregister();
         machine = null;
+        System.out.println("machine: powered off; its next start is a reset with blank RAM");
     }
 
     private void powerOn(int ramMiB, int tlbEntries) {
