@@ -38,7 +38,7 @@ class RuntimeJarIT {
     private OutputStream keyboard;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws IOException, InterruptedException {
         assertTrue(Files.isRegularFile(JAR), "the runtime jar is built before the integration tests: " + JAR);
         Files.createDirectories(workDir.resolve("deploy"));
         String java = ProcessHandle.current().info().command().orElse("java");
