@@ -91,7 +91,7 @@ final class Cpu implements CpuContext {
         }
         boolean pagingOff = (cr0 & Cr0.PG) != 0 && (next & Cr0.PG) == 0;
         cr0 = next;
-        if (false) {
+        if (pagingOff) {
             flushTlb();
         }
         updateNeeds();

@@ -38,7 +38,9 @@ public interface CpuContext extends MemoryAccess {
 
     /**
      * MOV to CR4. A bit this machine does not implement is a general-protection fault
-     * ({@link IllegalArgumentException}). Changing PGE or PSE flushes the whole TLB.
+     * ({@link IllegalArgumentException}). Changing PGE flushes the whole TLB (SDM §4.10.4.1);
+     * changing PSE does too, an extra invalidation the SDM allows, so that no 4 MiB translation
+     * outlives the mode that made it.
      */
     void setCr4(int value);
 
