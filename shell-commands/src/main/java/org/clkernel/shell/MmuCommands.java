@@ -15,6 +15,7 @@ import org.clkernel.api.machine.PageFaultException;
 import org.clkernel.api.machine.PageWalk;
 import org.clkernel.api.machine.TlbEntry;
 import org.clkernel.api.x86.Cr0;
+import org.clkernel.api.x86.Cr4;
 import org.clkernel.api.x86.PageFaultError;
 import org.clkernel.api.x86.Paging;
 import org.osgi.service.component.annotations.Component;
@@ -79,7 +80,7 @@ public class MmuCommands {
                     return s.append(String.format("=>   reserved bits 0x%x set: an access faults with RSVD%n",
                             w.pde() & Paging.PDE_4M_RESERVED)).toString();
                 }
-                return s.append(result(w, w.pde(), w.pde(), "4 MiB")).toString();
+                return s.append(result(w, w.pde(), w.pde(), "4 MiB", cpu.cr4())).toString();
             }
             s.append(String.format("  -> page table %s%n", Args.hex32(w.pde() & Paging.FRAME_4K)));
             s.append(String.format("PTE  [%s] = %s  %s", Args.hex32(w.pteAddress()), Args.hex32(w.pte()),
@@ -88,15 +89,15 @@ public class MmuCommands {
                 return s.append("\n=>   not present\n").toString();
             }
             s.append(String.format("  -> frame %s%n", Args.hex32(w.pte() & Paging.FRAME_4K)));
-            return s.append(result(w, w.pde() & w.pte(), w.pte(), "4 KiB")).toString();
+            return s.append(result(w, w.pde() & w.pte(), w.pte(), "4 KiB", cpu.cr4())).toString();
         });
     }
 
-    private static String result(PageWalk w, int combined, int leaf, String size) {
+    private static String result(PageWalk w, int combined, int leaf, String size, int cr4) {
         return String.format("=>   %s (%s page, %s, %s%s)%n", Args.hex32(w.physicalAddress()), size,
                 (combined & Paging.US) != 0 ? "user" : "supervisor",
                 (combined & Paging.RW) != 0 ? "writable" : "read-only",
-                (leaf & Paging.G) != 0 ? ", global" : "");
+                (leaf & Paging.G) == 0 ? "" : (cr4 & Cr4.PGE) != 0 ? ", global" : ", G ignored: CR4.PGE clear");
     }
 
     @Descriptor("list the TLB entries of the shell's CPU context")
