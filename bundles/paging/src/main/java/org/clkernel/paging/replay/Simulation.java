@@ -2,6 +2,8 @@ package org.clkernel.paging.replay;
 
 import java.util.function.LongConsumer;
 
+import org.clkernel.api.paging.ReplayResult;
+
 import org.clkernel.api.replacement.PolicyHost;
 import org.clkernel.api.replacement.ReplacementPolicy;
 

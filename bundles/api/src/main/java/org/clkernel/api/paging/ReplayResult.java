@@ -1,8 +1,8 @@
-package org.clkernel.paging.replay;
+package org.clkernel.api.paging;
 
 import java.util.Locale;
 
-/** What a replay measured. */
+/** What a replay measured: references, misses and the time the replay took. */
 public record ReplayResult(String trace, String policy, int frames, long references, long misses, long nanos) {
 
     public double missRatio() {

@@ -1,0 +1,91 @@
+package org.clkernel.shell;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.clkernel.api.paging.ReplayResult;
+import org.clkernel.api.paging.TraceReplayer;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Page replacement: the installed policies and trace replay. */
+@Component(service = VmCommands.class)
+@GogoCommand(scope = "vm", function = {"policy", "replay"})
+public class VmCommands {
+    /** Traces at least this long print progress every 10%. */
+    static final long PROGRESS_FROM = 200_000;
+
+    @Reference
+    TraceReplayer replayer;
+
+    @Descriptor("vm:policy list: the installed replacement policies, best ranked first")
+    public Object policy(@Descriptor("list") String action) {
+        return Commands.run("vm:policy", () -> {
+            Args.choice("action", action, "list");
+            Table t = new Table("POLICY", ">RANKING");
+            for (TraceReplayer.Policy p : replayer.policies()) {
+                t.row(p.name(), p.ranking());
+            }
+            return t.toString();
+        });
+    }
+
+    @Descriptor("replay a page trace (.txt: one page id a line; .lis: ARC format; either may be .gz) through a policy")
+    public Object replay(
+            @Descriptor("policy name, or 'all' for every installed policy (default: the best ranked)") @Parameter(names = {"-p", "--policy"}, absentValue = "") String policy,
+            @Descriptor("number of page frames") @Parameter(names = {"-f", "--frames"}, absentValue = "") String frames,
+            @Descriptor("sim: the policy alone, like a cache simulator (machine mode comes with the paging system)") @Parameter(names = {"-m", "--mode"}, absentValue = "sim") String mode,
+            @Descriptor("trace file") String file) {
+        return Commands.run("vm:replay", () -> {
+            if (Args.choice("mode", mode, "sim", "machine").equals("machine")) {
+                throw new UnsupportedOperationException("--mode machine needs the paging system, which is not installed; use --mode sim");
+            }
+            if (frames.isEmpty()) {
+                throw new IllegalArgumentException("give the number of frames with --frames N");
+            }
+            int n = (int) Args.number("frames", frames, 1, 1 << 24);
+            List<String> policies = new ArrayList<>();
+            if (policy.equals("all")) {
+                replayer.policies().forEach(p -> policies.add(p.name()));
+            } else if (policy.isEmpty()) {
+                policies.add(replayer.policies().stream().findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no replacement policy is installed")).name());
+            } else {
+                policies.add(policy);
+            }
+            Path path = Paths.get(file);
+            PrintStream out = System.out;
+            Table t = new Table("POLICY", ">FRAMES", ">REFERENCES", ">MISSES", ">MISS RATIO", ">SECONDS", ">M REFS/S");
+            for (String p : policies) {
+                ReplayResult r = simulate(path, p, n, out);
+                t.row(r.policy(), r.frames(), r.references(), r.misses(), String.format(Locale.ROOT, "%.4f", r.missRatio()),
+                        String.format(Locale.ROOT, "%.2f", r.nanos() / 1e9),
+                        String.format(Locale.ROOT, "%.1f", r.referencesPerSecond() / 1e6));
+            }
+            return t.toString();
+        });
+    }
+
+    private ReplayResult simulate(Path path, String policy, int frames, PrintStream out) {
+        long[] lastTenth = {0};
+        try {
+            return replayer.simulate(path, policy, frames, (done, total) -> {
+                long tenth = done * 10 / total;
+                if (total >= PROGRESS_FROM && tenth > lastTenth[0] && tenth < 10) {
+                    lastTenth[0] = tenth;
+                    out.printf("%s: %d%% (%,d of %,d references)%n", policy, tenth * 10, done, total);
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+}
