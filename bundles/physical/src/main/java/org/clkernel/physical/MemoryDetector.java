@@ -19,7 +19,7 @@ import org.clkernel.api.physical.DetectedRegion;
  *     clipped;</li>
  * <li>where a usable entry overlaps any other type, the other type wins (as Linux's e820
  *     sanitizing does): a reserved byte is never handed out;</li>
- * <li>usable ranges shrink to whole pages and adjacent ones merge.</li>
+ * <li>overlapping or adjacent usable ranges merge, then shrink to whole pages.</li>
  * </ul>
  * Every drop or clip is reported in one sentence.
  */
@@ -116,27 +116,24 @@ final class MemoryDetector {
             pieces.addAll(left);
         }
         pieces.sort(Comparator.comparingLong(Range::start));
-        long curStart = -1;
-        long curEnd = -1;
+        // Merge before rounding: a page split between two usable entries is still a whole page.
+        List<Range> merged = new ArrayList<>();
         for (Range r : pieces) {
+            int last = merged.size() - 1;
+            if (last >= 0 && r.start() <= merged.get(last).end()) {
+                merged.set(last, new Range(merged.get(last).start(), Math.max(merged.get(last).end(), r.end())));
+            } else {
+                merged.add(r);
+            }
+        }
+        for (Range r : merged) {
             long s = (r.start() + PAGE - 1) & -PAGE;
             long e = r.end() & -PAGE;
             if (e <= s) {
                 report.add(String.format("usable 0x%x-0x%x holds no whole page: ignored", r.start(), r.end() - 1));
                 continue;
             }
-            if (s <= curEnd) { // overlapping or adjacent usable entries merge
-                curEnd = Math.max(curEnd, e);
-                continue;
-            }
-            if (curEnd > curStart) {
-                usable.add(new DetectedRegion(curStart, curEnd - curStart));
-            }
-            curStart = s;
-            curEnd = e;
-        }
-        if (curEnd > curStart) {
-            usable.add(new DetectedRegion(curStart, curEnd - curStart));
+            usable.add(new DetectedRegion(s, e - s));
         }
     }
 }
