@@ -1,0 +1,47 @@
+package org.clkernel.replacement.clock;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Second-chance clock as plainly as it can be written: a list in hand order (the hand at the
+ * front) and the set of pages whose referenced bit is set, kept here rather than read from a host.
+ */
+final class ReferenceClock {
+    private final int frames;
+    private final List<Long> pages = new ArrayList<>();
+    private final Set<Long> referenced = new HashSet<>();
+
+    ReferenceClock(int frames) {
+        this.frames = frames;
+    }
+
+    /** A reference: {@link TestHost#HIT}, {@link TestHost#NO_EVICTION} or the victim. */
+    long reference(long page) {
+        if (pages.contains(page)) {
+            referenced.add(page);
+            return TestHost.HIT;
+        }
+        long victim = TestHost.NO_EVICTION;
+        if (pages.size() == frames) {
+            while (referenced.remove(pages.get(0))) {
+                pages.add(pages.remove(0));
+            }
+            victim = pages.remove(0);
+        }
+        pages.add(page);
+        return victim;
+    }
+
+    void remove(long page) {
+        pages.remove(page);
+        referenced.remove(page);
+    }
+
+    /** The resident pages in the order the hand reaches them. */
+    List<Long> order() {
+        return pages;
+    }
+}

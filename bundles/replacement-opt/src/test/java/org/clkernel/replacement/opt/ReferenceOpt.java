@@ -1,0 +1,56 @@
+package org.clkernel.replacement.opt;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Belady's MIN by brute force: at each eviction, scan the rest of the string for every resident
+ * page's next reference and take the farthest (never again counts as farthest; among pages never
+ * used again, the smallest id).
+ */
+final class ReferenceOpt {
+    private final int frames;
+    private final long[] string;
+    private final List<Long> pages = new ArrayList<>();
+
+    ReferenceOpt(int frames, long[] string) {
+        this.frames = frames;
+        this.string = string;
+    }
+
+    /** The reference at a position: {@link TestHost#HIT}, {@link TestHost#NO_EVICTION} or the victim. */
+    long reference(int position) {
+        long page = string[position];
+        if (pages.contains(page)) {
+            return TestHost.HIT;
+        }
+        long victim = TestHost.NO_EVICTION;
+        if (pages.size() == frames) {
+            victim = order(position).get(0);
+            pages.remove(victim);
+        }
+        pages.add(page);
+        return victim;
+    }
+
+    void remove(long page) {
+        pages.remove(page);
+    }
+
+    /** The resident pages, first victim first, as seen just after the given position. */
+    List<Long> order(int position) {
+        List<Long> order = new ArrayList<>(pages);
+        order.sort(Comparator.comparingLong((Long p) -> nextUse(p, position)).reversed().thenComparing(p -> p));
+        return order;
+    }
+
+    private long nextUse(long page, int position) {
+        for (int i = position + 1; i < string.length; i++) {
+            if (string[i] == page) {
+                return i;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+}
