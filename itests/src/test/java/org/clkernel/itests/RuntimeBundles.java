@@ -17,28 +17,51 @@ import org.ops4j.pax.exam.Option;
  * the local repository.
  */
 final class RuntimeBundles {
+    static final String PHYSICAL = "org.clkernel.physical";
+    static final String ACTOR = "org.clkernel.actor";
+
     /** Install order: libraries before the bundles that import them. */
-    private static final String[] BUNDLES = {
+    private static final String[] LIBRARIES = {
         "org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
         "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.gogo.runtime",
-        "org.clkernel.api", "org.clkernel.machine", "org.clkernel.shell",
+        "org.clkernel.api", "org.clkernel.machine",
     };
 
     private RuntimeBundles() {
     }
 
+    /** Every default CLKernel/J bundle, as the runtime boots them: machine, physical, actor, shell. */
     static Option[] options() {
-        File dir = new File(System.getProperty("clkernel.itest.bundles", "target/bundles"));
+        return options(PHYSICAL, ACTOR, "org.clkernel.shell");
+    }
+
+    /**
+     * The machine and the shell without the frame allocator and the actors, for tests that write
+     * page tables into RAM with mem:poke wherever they like (the allocator keeps its state at 2 MiB).
+     */
+    static Option[] withoutPhysicalMemory() {
+        return options("org.clkernel.shell");
+    }
+
+    /** The copied jar of a bundle under test, for an update from its file. */
+    static File jar(String symbolicName) {
+        File jar = new File(new File(System.getProperty("clkernel.itest.bundles", "target/bundles")), symbolicName + ".jar");
+        if (!jar.isFile()) {
+            throw new IllegalStateException(jar + " is missing: run the tests with mvn verify, whose"
+                    + " pre-integration-test phase copies the bundles there");
+        }
+        return jar;
+    }
+
+    private static Option[] options(String... clkernelBundles) {
         List<Option> options = new ArrayList<>();
         // pax-logging-api, which Pax Exam installs, would otherwise log every bundle event
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
-        for (String name : BUNDLES) {
-            File jar = new File(dir, name + ".jar");
-            if (!jar.isFile()) {
-                throw new IllegalStateException(jar + " is missing: run the tests with mvn verify, whose"
-                        + " pre-integration-test phase copies the bundles there");
-            }
-            options.add(bundle(jar.toURI().toString()));
+        for (String name : LIBRARIES) {
+            options.add(bundle(jar(name).toURI().toString()));
+        }
+        for (String name : clkernelBundles) {
+            options.add(bundle(jar(name).toURI().toString()));
         }
         options.add(junitBundles());
         return options.toArray(Option[]::new);

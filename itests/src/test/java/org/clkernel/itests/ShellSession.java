@@ -9,6 +9,8 @@ import java.util.List;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A Gogo session whose output and error streams the test reads, one command line at a time.
@@ -62,5 +64,19 @@ final class ShellSession implements AutoCloseable {
     @Override
     public void close() {
         session.close();
+    }
+
+    /** Waits, bounded, until a command service of this scope provides this function. */
+    static void awaitCommand(BundleContext context, String scope, String function) throws Exception {
+        ServiceTracker<Object, Object> command = new ServiceTracker<>(context, context.createFilter("(&("
+                + CommandProcessor.COMMAND_SCOPE + "=" + scope + ")(" + CommandProcessor.COMMAND_FUNCTION + "=" + function + "))"), null);
+        command.open();
+        try {
+            if (command.waitForService(Eventually.TIMEOUT_MS) == null) {
+                throw new AssertionError(scope + ":" + function + " not within " + Eventually.TIMEOUT_MS + " ms");
+            }
+        } finally {
+            command.close();
+        }
     }
 }

@@ -28,7 +28,7 @@ class FrameAndActorCommandsTest {
 
     @BeforeEach
     void wire() {
-        allocator.setQuota(table);
+        allocator.setQuota(new org.clkernel.actor.ActorQuotas(machine));
         mem.frames = allocator;
         mem.actors = table;
         actor.actors = table;

@@ -14,7 +14,6 @@ import org.clkernel.api.actor.ActorRegistry;
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.machine.PhysicalMemory;
 import org.clkernel.api.physical.FrameAllocator;
-import org.clkernel.api.physical.FrameQuota;
 import org.clkernel.api.physical.Gfp;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,11 +28,11 @@ import org.osgi.service.component.annotations.Reference;
  *                +32 u64 frame quota    +40 u64 heap quota
  * </pre>
  * An actor's id is its slot, so ids stay small and are reused after a destroy. Slot 0 is the
- * kernel, unlimited. The Java side keeps only a copy of the frame quotas for the allocator's hot
- * path, rebuilt from RAM on activation.
+ * kernel, unlimited. Nothing is kept on the Java side: {@link ActorQuotas} reads the quotas the
+ * allocator enforces straight from this table.
  */
-@Component(service = {ActorRegistry.class, FrameQuota.class}, immediate = true)
-public final class ActorTable implements ActorRegistry, FrameQuota {
+@Component(service = ActorRegistry.class, immediate = true)
+public final class ActorTable implements ActorRegistry {
     static final String ANCHOR = "actors";
     static final int MAGIC = 0x524B4C43;
     static final int VERSION = 1;
@@ -45,8 +44,6 @@ public final class ActorTable implements ActorRegistry, FrameQuota {
     private final PhysicalMemory ram;
     private final FrameAllocator frames;
     private final long base;
-    /** Frame quota per id, copied from RAM; replaced whole on every change. */
-    private volatile long[] frameQuotas = new long[CAPACITY];
 
     @Activate
     public ActorTable(@Reference(name = "machine") Machine machine, @Reference(name = "frames") FrameAllocator frames) {
@@ -67,15 +64,6 @@ public final class ActorTable implements ActorRegistry, FrameQuota {
             writeEntry(0, Actor.KERNEL_NAME, 0, 0);
             machine.anchors().put(ANCHOR, base);
         }
-        refreshQuotas();
-    }
-
-    // ---- FrameQuota ----------------------------------------------------------------------------
-
-    @Override
-    public long frameQuota(int owner) {
-        long[] q = frameQuotas;
-        return owner >= 0 && owner < q.length ? q[owner] : 0;
     }
 
     // ---- ActorRegistry -------------------------------------------------------------------------
@@ -91,7 +79,6 @@ public final class ActorTable implements ActorRegistry, FrameQuota {
             if (!inUse(id)) {
                 writeEntry(id, new String(encoded, 0, name.length(), java.nio.charset.StandardCharsets.US_ASCII),
                         frameQuota, heapQuota);
-                refreshQuotas();
                 return read(id);
             }
         }
@@ -134,7 +121,6 @@ public final class ActorTable implements ActorRegistry, FrameQuota {
         long entry = entry(actor.id());
         ram.write64(entry + 32, frameQuota);
         ram.write64(entry + 40, heapQuota);
-        refreshQuotas();
         return read(actor.id());
     }
 
@@ -146,7 +132,6 @@ public final class ActorTable implements ActorRegistry, FrameQuota {
         }
         long released = frames.releaseAll(actor.id());
         ram.write(entry(actor.id()), new byte[ENTRY], 0, ENTRY);
-        refreshQuotas();
         return released;
     }
 
@@ -233,14 +218,6 @@ public final class ActorTable implements ActorRegistry, FrameQuota {
             }
         }
         return null;
-    }
-
-    private void refreshQuotas() {
-        long[] q = new long[CAPACITY];
-        for (int id = 0; id < CAPACITY; id++) {
-            q[id] = inUse(id) ? ram.read64(entry(id) + 32) : 0;
-        }
-        frameQuotas = q;
     }
 
     private static byte[] encode(String name) {

@@ -19,6 +19,7 @@ class ActorTableTest {
     private final EmulatedMachine machine = new EmulatedMachine(64);
     private final BuddyFrameAllocator frames = new BuddyFrameAllocator(machine);
     private final ActorTable actors = new ActorTable(machine, frames);
+    private final ActorQuotas quotas = new ActorQuotas(machine);
 
     @Test
     void theKernelActorAlwaysExistsUnlimited() {
@@ -33,8 +34,9 @@ class ActorTableTest {
         Actor b = actors.create("disk", 0, 4096);
         assertEquals(1, a.id());
         assertEquals(2, b.id());
-        assertEquals(256, actors.frameQuota(1));
-        assertEquals(0, actors.frameQuota(2), "0 is unlimited");
+        assertEquals(256, quotas.frameQuota(1));
+        assertEquals(0, quotas.frameQuota(2), "0 is unlimited");
+        assertEquals(0, quotas.frameQuota(3), "no actor: no limit");
         assertEquals(b, actors.find("disk").orElseThrow());
     }
 
@@ -51,7 +53,7 @@ class ActorTableTest {
 
     @Test
     void theFrameAllocatorEnforcesTheQuota() {
-        frames.setQuota(actors);
+        frames.setQuota(quotas);
         Actor a = actors.create("small", 3, 0);
         assertTrue(frames.allocate(1, a.id(), Gfp.NONE) >= 0);
         assertTrue(frames.allocate(0, a.id(), Gfp.NONE) >= 0);
@@ -68,6 +70,7 @@ class ActorTableTest {
         assertEquals(9, actors.destroy("temp"));
         assertEquals(0, frames.framesOwned(a.id()));
         assertFalse(actors.find("temp").isPresent());
+        assertEquals(0, quotas.frameQuota(a.id()), "a destroyed actor's quota is gone");
         assertEquals(a.id(), actors.create("again", 0, 0).id(), "the id is reused");
         assertTrue(frames.check().isOk(), frames.check().toString());
     }
@@ -77,7 +80,7 @@ class ActorTableTest {
         actors.create("kept", 12, 34);
         ActorTable again = new ActorTable(machine, frames);
         assertEquals(new Actor(1, "kept", 12, 34), again.find("kept").orElseThrow());
-        assertEquals(12, again.frameQuota(1));
+        assertEquals(12, new ActorQuotas(machine).frameQuota(1));
     }
 
     @Test

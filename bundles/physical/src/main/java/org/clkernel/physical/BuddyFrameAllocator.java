@@ -163,7 +163,7 @@ public final class BuddyFrameAllocator implements FrameAllocator {
         checkOwner(owner);
         long frames = 1L << order;
         long pfn;
-        FrameQuota q = quota;
+        FrameQuota q = owner == KERNEL ? null : quota; // the kernel is never limited
         synchronized (this) {
             if (q != null) {
                 long limit = q.frameQuota(owner);
