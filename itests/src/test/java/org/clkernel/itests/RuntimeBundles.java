@@ -19,6 +19,7 @@ import org.ops4j.pax.exam.Option;
 final class RuntimeBundles {
     static final String PHYSICAL = "org.clkernel.physical";
     static final String ACTOR = "org.clkernel.actor";
+    static final String PAGING = "org.clkernel.paging";
 
     /** Install order: libraries before the bundles that import them. */
     private static final String[] LIBRARIES = {
@@ -33,6 +34,13 @@ final class RuntimeBundles {
     /** Every default CLKernel/J bundle, as the runtime boots them: machine, physical, actor, shell. */
     static Option[] options() {
         return options(PHYSICAL, ACTOR, "org.clkernel.shell");
+    }
+
+    /** The default bundles plus the paging bundle and every replacement policy bundle. */
+    static Option[] withReplacement() {
+        return options(PHYSICAL, ACTOR, PAGING, "org.clkernel.replacement.fifo", "org.clkernel.replacement.lru",
+                "org.clkernel.replacement.clock", "org.clkernel.replacement.opt", "org.clkernel.replacement.arc",
+                "org.clkernel.replacement.lirs", "org.clkernel.replacement.2q", "org.clkernel.shell");
     }
 
     /**
