@@ -12,7 +12,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@linkplain #evict evicted} when the policy chooses it, or {@linkplain #removed removed} for
  * another reason (unmapped, its address space destroyed). A page is resident from its admission
  * until it is evicted or removed; the caller never admits a resident page and never admits more
- * pages than the capacity without evicting first. Page ids are opaque non-negative longs.
+ * pages than the capacity without evicting first. On a miss with every frame in use the caller
+ * names the missing page x to {@code evict(x)} and then admits x, with no other call between
+ * the two. Page ids are opaque non-negative longs.
  *
  * <p>Instances are used by one thread at a time.
  */
@@ -20,6 +22,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface ReplacementPolicy {
     /** Service property: the policy's short name, as users type it ("lru", "arc", ...). */
     String NAME = "policy.name";
+
+    /** The {@code incoming} page of an {@link #evict} that is not made for a miss: no page id is negative. */
+    long NO_PAGE = -1;
 
     /**
      * Prepares an empty policy.
@@ -38,8 +43,17 @@ public interface ReplacementPolicy {
     /**
      * Chooses a resident page to leave and forgets it as resident (a policy may remember it as a
      * ghost). Called only when at least one page is resident.
+     *
+     * <p>A policy whose choice depends on the missing page (ARC adapts its target to a hit in a
+     * ghost list before it chooses) makes that choice here, so it is the same for every caller.
+     *
+     * @param incoming the page that is admitted next, which is not resident: the page of the miss
+     *                 being served (in demand paging, the faulting page); or {@link #NO_PAGE} when
+     *                 the caller evicts for another reason (shrinking the resident set, seeding a
+     *                 successor), and then the next call need not be an admission
+     * @return the victim, a page that was resident
      */
-    long evict();
+    long evict(long incoming);
 
     /** A resident page left for a reason other than {@link #evict}; forget it entirely. */
     void removed(long page);

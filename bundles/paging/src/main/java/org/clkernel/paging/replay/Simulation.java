@@ -11,7 +11,8 @@ import org.clkernel.api.replacement.ReplacementPolicy;
  * Runs a trace through a policy alone, like a cache simulator: N frames, a hit when the page is
  * resident, a miss otherwise (after evicting the policy's victim when all frames are full). The
  * simulation is the policy's host: it keeps an accessed bit per page (set on every reference,
- * clear when a page is admitted, as libCacheSim's Clock does) and knows the future.
+ * clear when a page is admitted, as libCacheSim's Clock does) and knows the future. A miss names
+ * the missing page to {@link ReplacementPolicy#evict}, as demand paging names the faulting page.
  */
 public final class Simulation implements PolicyHost {
     private final Trace trace;
@@ -19,10 +20,19 @@ public final class Simulation implements PolicyHost {
     private final boolean[] resident;
     private final boolean[] accessed;
     private final int[] nextUseOf;
+    private final boolean knowsFuture;
     private int[] nextUses;
     private int position;
 
     public Simulation(Trace trace, int frames) {
+        this(trace, frames, true);
+    }
+
+    /**
+     * A simulation that hides the future when {@code knowsFuture} is false: the policy then sees
+     * only what a running system shows it.
+     */
+    Simulation(Trace trace, int frames, boolean knowsFuture) {
         if (frames < 1) {
             throw new IllegalArgumentException("a replay needs at least 1 frame");
         }
@@ -31,6 +41,7 @@ public final class Simulation implements PolicyHost {
         this.resident = new boolean[trace.distinct()];
         this.accessed = new boolean[trace.distinct()];
         this.nextUseOf = new int[trace.distinct()];
+        this.knowsFuture = knowsFuture;
     }
 
     /**
@@ -55,7 +66,7 @@ public final class Simulation implements PolicyHost {
             } else {
                 misses++;
                 if (used == frames) {
-                    long victim = policy.evict();
+                    long victim = policy.evict(page);
                     if (victim < 0 || victim >= resident.length || !resident[(int) victim]) {
                         throw new IllegalStateException(policyName + " evicted page " + victim + ", which is not resident");
                     }
@@ -84,11 +95,14 @@ public final class Simulation implements PolicyHost {
 
     @Override
     public boolean knowsFuture() {
-        return true;
+        return knowsFuture;
     }
 
     @Override
     public long nextUse(long page) {
+        if (!knowsFuture) {
+            throw new UnsupportedOperationException("this simulation hides the future");
+        }
         if (nextUses == null) {
             nextUses = trace.nextUses(); // computed on first use: only OPT asks
             for (int i = 0; i <= position && i < trace.length(); i++) {

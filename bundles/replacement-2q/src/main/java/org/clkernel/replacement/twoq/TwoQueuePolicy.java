@@ -1,10 +1,12 @@
 package org.clkernel.replacement.twoq;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.clkernel.api.replacement.PolicyHost;
 import org.clkernel.api.replacement.ReplacementPolicy;
+import org.clkernel.replacement.support.PageList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -20,20 +22,23 @@ import org.osgi.service.component.annotations.ServiceScope;
  * identifier going to A1out; otherwise the LRU page of Am, which is forgotten.
  *
  * <p>Invariants: every page is on exactly one queue; |A1out| &lt;= Kout except between an
- * {@link #evict()} and the next call, which trims it. A1out is trimmed after the admitted page is
+ * {@link #evict} and the next call, which trims it. A1out is trimmed after the admitted page is
  * looked up, so a page whose identifier is the oldest in A1out is still found there when its miss
  * evicts: the paper tests "X in A1out" before reclaimfor(X). Its identifier then leaves A1out
  * (the page is in Am), and only then is A1out cut back to Kout, as libCacheSim does.
  *
- * <p>{@link #evictionOrder()} lists the victims of successive {@code evict()} calls: A1in's oldest
- * while it exceeds Kin, then Am from the LRU end, then the rest of A1in.
+ * <p>{@link #evictionOrder()} lists the victims of successive {@link #evict} calls, whatever page
+ * they name: A1in's oldest while it exceeds Kin, then Am from the LRU end, then the rest of A1in.
  */
 @Component(service = ReplacementPolicy.class, scope = ServiceScope.PROTOTYPE,
         property = {ReplacementPolicy.NAME + "=2q", "service.ranking:Integer=40"})
 public final class TwoQueuePolicy implements ReplacementPolicy {
-    private final PageQueue a1in = new PageQueue("A1in", true);
-    private final PageQueue a1out = new PageQueue("A1out", false);
-    private final PageQueue am = new PageQueue("Am", true);
+    /** FIFO, oldest first. */
+    private final PageList<Page> a1in = new PageList<>("A1in");
+    /** FIFO of identifiers, oldest first. */
+    private final PageList<Page> a1out = new PageList<>("A1out");
+    /** LRU, least recently used first. */
+    private final PageList<Page> am = new PageList<>("Am");
     private final Map<Long, Page> pages = new HashMap<>();
     private int frames;
     private int kin;
@@ -44,11 +49,9 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
         if (frames < 1) {
             throw new IllegalArgumentException("2Q needs at least 1 frame, not " + frames);
         }
-        for (PageQueue q : new PageQueue[] {a1in, a1out, am}) {
-            for (Page p = q.oldest(); p != null; p = q.oldest()) {
-                q.remove(p);
-            }
-        }
+        a1in.clear();
+        a1out.clear();
+        am.clear();
         pages.clear();
         this.frames = frames;
         kin = frames / 4;
@@ -59,13 +62,13 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
     public void referenced(long id) {
         trimA1out();
         Page page = residentPage(id);
-        if (page.queue == am) {
+        if (page.list() == am) {
             am.moveToNewest(page);
         }
     }
 
     @Override
-    public long evict() {
+    public long evict(long incoming) {
         trimA1out();
         if (a1in.size() > kin || am.isEmpty()) {
             Page victim = a1in.oldest();
@@ -76,14 +79,14 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
             if (kout > 0) {
                 a1out.addNewest(victim);
             } else {
-                pages.remove(victim.id);
+                pages.remove(victim.id());
             }
-            return victim.id;
+            return victim.id();
         }
         Page victim = am.oldest();
         am.remove(victim);
-        pages.remove(victim.id);
-        return victim.id;
+        pages.remove(victim.id());
+        return victim.id();
     }
 
     @Override
@@ -93,11 +96,11 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
             page = new Page(id);
             pages.put(id, page);
             a1in.addNewest(page);
-        } else if (page.queue == a1out) {
+        } else if (page.list() == a1out) {
             a1out.remove(page);
             am.addNewest(page);
         } else {
-            throw new IllegalStateException("page " + id + " admitted while resident in " + page.queue.name);
+            throw new IllegalStateException("page " + id + " admitted while resident in " + page.list().name());
         }
         trimA1out();
     }
@@ -106,7 +109,7 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
     public void removed(long id) {
         trimA1out();
         Page page = residentPage(id);
-        page.queue.remove(page);
+        (page.list() == am ? am : a1in).remove(page);
         pages.remove(id);
     }
 
@@ -121,9 +124,9 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
         int hot = am.size();
         int first = hot == 0 ? in : Math.max(0, in - kin);
         long[] order = new long[in + hot];
-        a1in.copyFromOldest(0, first, order, 0);
-        am.copyFromOldest(0, hot, order, first);
-        a1in.copyFromOldest(first, in - first, order, first + hot);
+        a1in.copyIds(0, first, order, 0);
+        am.copyIds(0, hot, order, first);
+        a1in.copyIds(first, in - first, order, first + hot);
         return order;
     }
 
@@ -131,13 +134,13 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
         while (a1out.size() > kout) {
             Page oldest = a1out.oldest();
             a1out.remove(oldest);
-            pages.remove(oldest.id);
+            pages.remove(oldest.id());
         }
     }
 
     private Page residentPage(long id) {
         Page page = pages.get(id);
-        if (page == null || !page.queue.resident) {
+        if (page == null || !(page.list() == a1in || page.list() == am)) {
             throw new IllegalStateException("page " + id + " is not resident");
         }
         return page;
@@ -146,7 +149,7 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
     /** "A1in", "A1out", "Am", or null for a page 2Q does not know. */
     String queueOf(long id) {
         Page page = pages.get(id);
-        return page == null ? null : page.queue.name;
+        return page == null ? null : page.list().name();
     }
 
     int kin() {
@@ -162,7 +165,7 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
      * the first broken queue, page or bound.
      */
     public String check() {
-        for (PageQueue q : new PageQueue[] {a1in, a1out, am}) {
+        for (PageList<Page> q : List.of(a1in, a1out, am)) {
             String broken = q.check();
             if (broken != null) {
                 return broken;
@@ -178,7 +181,7 @@ public final class TwoQueuePolicy implements ReplacementPolicy {
             return pages.size() + " pages indexed, " + (a1in.size() + a1out.size() + am.size()) + " queued";
         }
         for (Map.Entry<Long, Page> e : pages.entrySet()) {
-            if (e.getValue().id != e.getKey() || e.getValue().queue == null) {
+            if (e.getValue().id() != e.getKey() || e.getValue().list() == null) {
                 return "page " + e.getKey() + " is indexed but on no queue";
             }
         }

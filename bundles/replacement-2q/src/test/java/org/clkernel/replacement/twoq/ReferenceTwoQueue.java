@@ -1,9 +1,10 @@
 package org.clkernel.replacement.twoq;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
 
 /**
  * Full 2Q written the slow, obvious way from section 2.2 of Johnson and Shasha (VLDB 1994): three
@@ -12,9 +13,9 @@ import java.util.Set;
  * page found in A1out leaves it before reclaimfor runs; a page removed by the host is forgotten; a
  * miss with a free frame reclaims nothing.
  */
-final class ReferenceTwoQueue {
+final class ReferenceTwoQueue implements Lockstep.Model {
     static final long HIT = TestHost.HIT;
-    static final long FREE = TestHost.FREE;
+    static final long FREE = TestHost.NO_EVICTION;
 
     private final int frames;
     private final int kin;
@@ -29,7 +30,8 @@ final class ReferenceTwoQueue {
         this.kout = frames / 2;
     }
 
-    long request(long x) {
+    @Override
+    public long reference(int position, long x) {
         if (am.remove(x)) {
             am.add(x);
             return HIT;
@@ -55,20 +57,17 @@ final class ReferenceTwoQueue {
         return am.remove(0);
     }
 
-    void remove(long x) {
+    @Override
+    public void remove(long x) {
         if (!a1in.remove(x) && !am.remove(x)) {
             throw new AssertionError("page " + x + " is not resident");
         }
     }
 
-    Set<Long> resident() {
-        Set<Long> all = new HashSet<>(a1in);
-        all.addAll(am);
-        return all;
-    }
 
     /** The victims of successive reclaims with nothing admitted in between. */
-    List<Long> order() {
+    @Override
+    public List<Long> order(int position) {
         List<Long> in = new ArrayList<>(a1in);
         List<Long> hot = new ArrayList<>(am);
         List<Long> order = new ArrayList<>();

@@ -1,11 +1,8 @@
 package org.clkernel.replacement.twoq;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.Run;
+import org.clkernel.replacement.support.TestHost;
 
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -13,36 +10,17 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@link TwoQueuePolicy} against {@link ReferenceTwoQueue} on random workloads with host removals:
- * the same hit, free frame or victim at every step; after every step the same eviction order,
- * which holds exactly the resident pages, never more than {@code frames} of them, and the check of
- * the queues and bounds passes.
+ * {@link TwoQueuePolicy} against {@link ReferenceTwoQueue} on random workloads with host removals,
+ * in {@link Lockstep}: the same hit, free frame or victim at every step and the same eviction order
+ * after every step; evicting every page at the end takes them in that order.
  */
 class TwoQueuePolicyPropertiesTest {
 
     @Property(tries = 1000)
     void agreesWithTheSlowReferenceAtEveryStep(@ForAll("runs") Run run) {
         TwoQueuePolicy policy = new TwoQueuePolicy();
-        TestHost host = new TestHost(policy, run.frames(), false, run.references());
-        ReferenceTwoQueue reference = new ReferenceTwoQueue(run.frames());
-        for (long step : run.steps()) {
-            if (step >= 0) {
-                long expected = reference.request(step);
-                assertEquals(expected, host.step(), "victim (or -1 free frame, -2 hit) for page " + step + " at " + (host.position() - 1));
-            } else {
-                long removed = host.removeResident(Run.removalIndex(step));
-                if (removed >= 0) {
-                    reference.remove(removed);
-                }
-            }
-            long[] order = policy.evictionOrder();
-            assertEquals(reference.order(), Arrays.stream(order).boxed().collect(Collectors.toList()), "eviction order");
-            assertEquals(reference.resident(), host.resident(), "resident set");
-            assertEquals(host.resident(), Arrays.stream(order).boxed().collect(Collectors.toSet()), "eviction order vs resident set");
-            assertEquals(host.resident().size(), policy.resident(), "resident()");
-            assertTrue(policy.resident() <= run.frames(), "at most frames resident");
-            assertNull(policy.check());
-        }
+        TestHost host = Lockstep.play(policy, new ReferenceTwoQueue(run.frames()), run, false, policy::check);
+        Lockstep.assertDrainsInEvictionOrder(policy, host);
     }
 
     @Provide

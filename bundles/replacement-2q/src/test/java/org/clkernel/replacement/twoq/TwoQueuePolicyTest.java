@@ -1,5 +1,6 @@
 package org.clkernel.replacement.twoq;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,6 +150,11 @@ class TwoQueuePolicyTest {
     void evictWithNothingResidentIsRefused() {
         TwoQueuePolicy twoQ = new TwoQueuePolicy();
         twoQ.init(4, new TestHost(new TwoQueuePolicy(), 4, false));
-        assertThrows(IllegalStateException.class, twoQ::evict);
+        assertThrows(IllegalStateException.class, () -> twoQ.evict(NO_PAGE));
+    }
+
+    @Test
+    void isRegisteredAsAPrototypeServiceNamedTwoQueueRanked40() {
+        ComponentDescription.assertPrototypePolicy(TwoQueuePolicy.class, "2q", 40);
     }
 }

@@ -1,10 +1,12 @@
 package org.clkernel.replacement.arc;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.clkernel.api.replacement.PolicyHost;
 import org.clkernel.api.replacement.ReplacementPolicy;
+import org.clkernel.replacement.support.PageList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -20,134 +22,112 @@ import org.osgi.service.component.annotations.ServiceScope;
  * <p>Invariants (c = frames): |T1| + |T2| &lt;= c, |T1| + |B1| &lt;= c,
  * |T1| + |T2| + |B1| + |B2| &lt;= 2c, 0 &lt;= p &lt;= c.
  *
- * <p>How the paper's miss maps onto the SPI, where the host calls {@link #evict()} before it names
- * the missing page x in {@link #admitted}:
- * <ul>
- * <li>{@code evict()} runs REPLACE and moves the victim to the MRU end of B1 or B2. When the host
- *     knows the future (a replay), {@link IncomingGhosts} says whether x is in B1 or B2, and
- *     REPLACE uses the paper's adapted p and tie-break: the replay is exactly the paper's ARC. A
- *     live host cannot say, and REPLACE then uses the current p with no B2 tie-break, as if x were
- *     in no ghost list; that choice between the two LRU pages is the only point where this policy
- *     can differ from the paper.</li>
- * <li>{@code admitted(x)} settles the rest of the case analysis on the state before REPLACE, which
- *     moved a page within L1 = T1 + B1 or within L2 = T2 + B2, so |L1| and the total are unchanged;
- *     only the ghost list sizes used by the adaptation are corrected for the victim. x in B1 or
- *     B2: adapt p, x goes to T2's MRU end. x new: if |L1| = c the LRU ghost of B1 is dropped (when
- *     |T1| was c, B1 was empty and that ghost is the victim itself, which the paper deletes
- *     outright), else if the total is 2c the LRU ghost of B2 is dropped; x goes to T1's MRU
- *     end.</li>
- * </ul>
+ * <p>{@link #evict(long) evict(x)} is the paper's miss for x up to REPLACE: when x is a ghost it
+ * adapts p first (in B1 raising it, in B2 lowering it, breaking the tie |T1| = p towards T1), then
+ * REPLACE moves the victim to the MRU end of B1 or B2. So the victims are the paper's for any host,
+ * a replay or a running system, and no future is needed. {@code admitted(x)} settles the rest of
+ * the case analysis on the state before REPLACE, which moved a page within L1 = T1 + B1 or within
+ * L2 = T2 + B2, so |L1| and the total are unchanged; only the ghost list sizes used by the
+ * adaptation are corrected for the victim. x in B1 or B2: adapt p, x goes to T2's MRU end. x new:
+ * if |L1| = c the LRU ghost of B1 is dropped (when |T1| was c, B1 was empty and that ghost is the
+ * victim itself, which the paper deletes outright), else if the total is 2c the LRU ghost of B2 is
+ * dropped; x goes to T1's MRU end.
  *
- * <p>{@link #evictionOrder()} lists the victims of successive {@code evict()} calls with no
- * admission between them: REPLACE with the current p.
+ * <p>An eviction for no miss ({@link ReplacementPolicy#NO_PAGE}) runs REPLACE with the current p
+ * and no tie-break; {@link #evictionOrder()} lists the victims of successive such evictions.
  */
 @Component(service = ReplacementPolicy.class, scope = ServiceScope.PROTOTYPE,
         property = {ReplacementPolicy.NAME + "=arc", "service.ranking:Integer=50"})
 public final class ArcPolicy implements ReplacementPolicy {
-    private final PageList t1 = new PageList("T1", true);
-    private final PageList t2 = new PageList("T2", true);
-    private final PageList b1 = new PageList("B1", false);
-    private final PageList b2 = new PageList("B2", false);
+    /** LRU lists, least recently used (oldest) first. */
+    private final PageList<Page> t1 = new PageList<>("T1");
+    private final PageList<Page> t2 = new PageList<>("T2");
+    private final PageList<Page> b1 = new PageList<>("B1");
+    private final PageList<Page> b2 = new PageList<>("B2");
+    private final List<PageList<Page>> lists = List.of(t1, t2, b1, b2);
     private final Map<Long, Page> pages = new HashMap<>();
     private int c;
     /** The target size of T1: a real number, as the adaptation steps |B2|/|B1| and |B1|/|B2| are. */
     private double p;
-    /** Null when the host does not know the future. */
-    private IncomingGhosts incoming;
-    /** referenced + admitted calls since init: the position of the reference being served. */
-    private long position;
-    /** The ghost list that the last evict() put its victim in, until the next call settles it. */
-    private PageList victimGhosts;
+    /** The ghost list that the last evict put its victim in, until the next call settles it. */
+    private PageList<Page> victimGhosts;
 
     @Override
     public void init(int frames, PolicyHost host) {
         if (frames < 1) {
             throw new IllegalArgumentException("ARC needs at least 1 frame, not " + frames);
         }
-        for (PageList list : new PageList[] {t1, t2, b1, b2}) {
-            for (Page page = list.lru(); page != null; page = list.lru()) {
-                list.remove(page);
-            }
-        }
+        lists.forEach(PageList::clear);
         pages.clear();
         c = frames;
         p = 0;
-        incoming = host != null && host.knowsFuture() ? new IncomingGhosts(host) : null;
-        position = 0;
         victimGhosts = null;
     }
 
     @Override
     public void referenced(long id) {
-        position++;
         victimGhosts = null;
         Page page = residentPage(id);
-        if (page.list == t1) {
+        if (page.list() == t1) {
             t1.remove(page);
-            t2.addMru(page);
+            t2.addNewest(page);
         } else {
-            t2.moveToMru(page);
+            t2.moveToNewest(page);
         }
     }
 
     @Override
-    public long evict() {
+    public long evict(long incoming) {
         if (t1.isEmpty() && t2.isEmpty()) {
             throw new IllegalStateException("ARC has no resident page to evict");
         }
-        Page x = incoming == null ? null : incoming.at(position);
-        double target = p;
-        if (x != null) {
-            target = x.list == b1 ? raised(b1.size(), b2.size()) : lowered(b1.size(), b2.size());
+        Page x = incoming == NO_PAGE ? null : pages.get(incoming);
+        if (x != null && !(x.list() == b1 || x.list() == b2)) {
+            throw new IllegalStateException("page " + incoming + " is resident in " + x.list().name() + ", so no miss is for it");
         }
-        PageList from = replaceFrom(t1.size(), t2.size(), target, x != null && x.list == b2);
-        Page victim = from.lru();
+        double target = x == null ? p : x.list() == b1 ? raised(b1.size(), b2.size()) : lowered(b1.size(), b2.size());
+        PageList<Page> from = replaceFrom(t1.size(), t2.size(), target, x != null && x.list() == b2);
+        Page victim = from.oldest();
         from.remove(victim);
         victimGhosts = from == t1 ? b1 : b2;
-        victimGhosts.addMru(victim);
-        if (incoming != null) {
-            incoming.add(victim);
-        }
-        return victim.id;
+        victimGhosts.addNewest(victim);
+        return victim.id();
     }
 
     @Override
     public void admitted(long id) {
-        PageList settled = victimGhosts;
+        PageList<Page> settled = victimGhosts;
         victimGhosts = null;
         Page page = pages.get(id);
-        if (page != null && page.nextUse != Page.UNKNOWN) {
-            position = page.nextUse; // a ghost's forecast is this reference's position: resynchronise
-        }
-        position++;
         if (page != null) {
-            if (page.resident()) {
-                throw new IllegalStateException("page " + id + " admitted while resident in " + page.list.name);
+            if (resident(page)) {
+                throw new IllegalStateException("page " + id + " admitted while resident in " + page.list().name());
             }
             int ghosts1 = b1.size() - (settled == b1 ? 1 : 0);
             int ghosts2 = b2.size() - (settled == b2 ? 1 : 0);
-            p = page.list == b1 ? raised(ghosts1, ghosts2) : lowered(ghosts1, ghosts2);
-            forgetGhost(page);
-            t2.addMru(page);
+            PageList<Page> ghosts = page.list() == b1 ? b1 : b2;
+            p = ghosts == b1 ? raised(ghosts1, ghosts2) : lowered(ghosts1, ghosts2);
+            ghosts.remove(page);
+            t2.addNewest(page);
             return;
         }
         if (t1.size() + b1.size() >= c) {
             if (!b1.isEmpty()) {
-                dropGhost(b1.lru());
+                dropGhost(b1);
             }
         } else if (t1.size() + t2.size() + b1.size() + b2.size() >= 2 * c && !b2.isEmpty()) {
-            dropGhost(b2.lru());
+            dropGhost(b2);
         }
         page = new Page(id);
         pages.put(id, page);
-        t1.addMru(page);
+        t1.addNewest(page);
     }
 
     @Override
     public void removed(long id) {
         victimGhosts = null;
         Page page = residentPage(id);
-        page.list.remove(page);
+        (page.list() == t1 ? t1 : t2).remove(page);
         pages.remove(id);
     }
 
@@ -163,17 +143,17 @@ public final class ArcPolicy implements ReplacementPolicy {
         int n1 = t1.size();
         int n2 = t2.size();
         long[] first = new long[n1];
-        t1.copyFromLru(first, 0, n1);
+        t1.copyIds(0, n1, first, 0);
         int before = n2 == 0 ? n1 : n1 > p ? n1 - (int) Math.floor(p) : 0;
         long[] order = new long[n1 + n2];
         System.arraycopy(first, 0, order, 0, before);
-        t2.copyFromLru(order, before, n2);
+        t2.copyIds(0, n2, order, before);
         System.arraycopy(first, before, order, before + n2, n1 - before);
         return order;
     }
 
     /** The paper's REPLACE choice for list sizes |T1| = n1, |T2| = n2 (at least one resident). */
-    private PageList replaceFrom(int n1, int n2, double target, boolean hitInB2) {
+    private PageList<Page> replaceFrom(int n1, int n2, double target, boolean hitInB2) {
         if (n1 > 0 && (n1 > target || (hitInB2 && n1 == target) || n2 == 0)) {
             return t1;
         }
@@ -192,22 +172,21 @@ public final class ArcPolicy implements ReplacementPolicy {
 
     private Page residentPage(long id) {
         Page page = pages.get(id);
-        if (page == null || !page.resident()) {
+        if (page == null || !resident(page)) {
             throw new IllegalStateException("page " + id + " is not resident");
         }
         return page;
     }
 
-    private void forgetGhost(Page ghost) {
-        ghost.list.remove(ghost);
-        if (incoming != null) {
-            incoming.remove(ghost);
-        }
+    private boolean resident(Page page) {
+        return page.list() == t1 || page.list() == t2;
     }
 
-    private void dropGhost(Page ghost) {
-        forgetGhost(ghost);
-        pages.remove(ghost.id);
+    /** Forgets the LRU ghost of B1 or B2. */
+    private void dropGhost(PageList<Page> ghosts) {
+        Page ghost = ghosts.oldest();
+        ghosts.remove(ghost);
+        pages.remove(ghost.id());
     }
 
     /** The target size p of T1. */
@@ -218,13 +197,13 @@ public final class ArcPolicy implements ReplacementPolicy {
     /** "T1", "T2", "B1", "B2", or null for a page ARC does not know. */
     String listOf(long id) {
         Page page = pages.get(id);
-        return page == null ? null : page.list.name;
+        return page == null ? null : page.list().name();
     }
 
     /** Size of the list named "T1", "T2", "B1" or "B2". */
     int sizeOf(String list) {
-        for (PageList l : new PageList[] {t1, t2, b1, b2}) {
-            if (l.name.equals(list)) {
+        for (PageList<Page> l : lists) {
+            if (l.name().equals(list)) {
                 return l.size();
             }
         }
@@ -236,7 +215,7 @@ public final class ArcPolicy implements ReplacementPolicy {
      * the first broken list, page or bound.
      */
     public String check() {
-        for (PageList list : new PageList[] {t1, t2, b1, b2}) {
+        for (PageList<Page> list : lists) {
             String broken = list.check();
             if (broken != null) {
                 return broken;
@@ -262,12 +241,9 @@ public final class ArcPolicy implements ReplacementPolicy {
             return pages.size() + " pages indexed, " + (n1 + n2 + g1 + g2) + " listed";
         }
         for (Map.Entry<Long, Page> e : pages.entrySet()) {
-            if (e.getValue().id != e.getKey() || e.getValue().list == null) {
+            if (e.getValue().id() != e.getKey() || e.getValue().list() == null) {
                 return "page " + e.getKey() + " is indexed but in no list";
             }
-        }
-        if (incoming != null && incoming.size() > g1 + g2) {
-            return incoming.size() + " forecasts for " + (g1 + g2) + " ghosts";
         }
         return null;
     }

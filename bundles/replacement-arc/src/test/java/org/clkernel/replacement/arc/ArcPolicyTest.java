@@ -1,5 +1,6 @@
 package org.clkernel.replacement.arc;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 /** Named behaviours of ARC (Megiddo and Modha, FAST 2003), each on a tiny replay. */
@@ -30,11 +33,11 @@ class ArcPolicyTest {
         ArcPolicy arc = new ArcPolicy();
         TestHost host = new TestHost(arc, 2, true, GHOST_HIT_IN_B1);
         for (int i = 0; i < 4; i++) {
-            host.step();
+            host.reference();
         }
         assertEquals("B1", arc.listOf(2));
         assertEquals(0.0, arc.target());
-        host.step();
+        host.reference();
         assertEquals(1.0, arc.target());
         assertEquals("T2", arc.listOf(2));
     }
@@ -44,11 +47,11 @@ class ArcPolicyTest {
         ArcPolicy arc = new ArcPolicy();
         TestHost host = new TestHost(arc, 2, true, 1, 1, 2, 3, 2, 1);
         for (int i = 0; i < 5; i++) {
-            host.step();
+            host.reference();
         }
         assertEquals("B2", arc.listOf(1));
         assertEquals(1.0, arc.target());
-        host.step();
+        host.reference();
         assertEquals(0.0, arc.target());
         assertEquals("T2", arc.listOf(1));
     }
@@ -65,22 +68,51 @@ class ArcPolicyTest {
     }
 
     @Test
-    void withTheFutureKnownAGhostHitMovesTheTargetBeforeReplace() {
+    void aGhostHitMovesTheTargetBeforeReplaceWithoutTheFuture() {
         ArcPolicy arc = new ArcPolicy();
-        TestHost host = new TestHost(arc, 2, true, GHOST_HIT_IN_B1);
+        TestHost host = new TestHost(arc, 2, false, GHOST_HIT_IN_B1);
         host.run();
-        // p becomes 1 before REPLACE, so |T1| = 1 does not exceed it: T2's LRU page leaves
+        // the miss names 2, a ghost in B1: p becomes 1 before REPLACE, so |T1| = 1 does not exceed
+        // it and T2's LRU page leaves
         assertEquals(List.of(2L, 1L), host.victims());
     }
 
     @Test
-    void withoutTheFutureReplaceUsesTheTargetBeforeTheHit() {
+    void aGhostHitInB2BreaksATieOfT1AndTheTargetTowardsT1() {
         ArcPolicy arc = new ArcPolicy();
-        TestHost host = new TestHost(arc, 2, false, GHOST_HIT_IN_B1);
+        // c = 3: 2 and 3 come back from B1 (p = 2), pushing 1 from T2 into B2; when 1 comes back p
+        // falls to 1 = |T1|, and the hit in B2 sends T1's page 4 away, not T2's page 2
+        TestHost host = new TestHost(arc, 3, false, 1, 1, 2, 3, 4, 2, 3, 1);
         host.run();
-        // a live host names the page after the eviction: REPLACE saw p = 0 and took T1's LRU page
-        assertEquals(List.of(2L, 3L), host.victims());
+        assertEquals(List.of(2L, 3L, 1L, 4L), host.victims());
         assertEquals(1.0, arc.target());
+    }
+
+    @Test
+    void anEvictionForNoMissUsesTheTargetAsItIs() {
+        ArcPolicy arc = new ArcPolicy();
+        TestHost host = new TestHost(arc, 2, false, 1, 1, 2, 3);
+        host.run();
+        // T1 = [3], T2 = [1], p = 0: REPLACE takes T1's LRU page, where a miss for the ghost 2 would take 1
+        assertEquals(3, host.evict());
+        assertEquals(0.0, arc.target());
+        assertEquals("B1", arc.listOf(3));
+    }
+
+    @Test
+    void neverAsksTheHostForTheFuture() {
+        ArcPolicy arc = new ArcPolicy();
+        Random random = new Random(11);
+        TestHost host = new TestHost(arc, 4, true, LongStream.range(0, 2_000).map(i -> random.nextInt(12)).toArray());
+        host.run();
+        assertEquals(0, host.futureQueries());
+    }
+
+    @Test
+    void aMissForAResidentPageIsRefused() {
+        ArcPolicy arc = new ArcPolicy();
+        TestHost.started(arc, 2, 1, 2);
+        assertThrows(IllegalStateException.class, () -> arc.evict(1));
     }
 
     @Test
@@ -101,7 +133,7 @@ class ArcPolicyTest {
         long[] string = LongStream.range(0, 20_000).map(i -> random.nextInt(4) == 0 ? random.nextInt(200) : random.nextInt(12)).toArray();
         TestHost host = new TestHost(arc, 8, true, string);
         while (!host.done()) {
-            host.step();
+            host.reference();
             assertTrue(arc.sizeOf("T1") + arc.sizeOf("B1") <= 8, "|L1| <= c");
             assertTrue(arc.sizeOf("T1") + arc.sizeOf("T2") + arc.sizeOf("B1") + arc.sizeOf("B2") <= 16, "|L1| + |L2| <= 2c");
             assertNull(arc.check());
@@ -142,6 +174,11 @@ class ArcPolicyTest {
     void evictWithNothingResidentIsRefused() {
         ArcPolicy arc = new ArcPolicy();
         arc.init(2, new TestHost(new ArcPolicy(), 2, false));
-        assertThrows(IllegalStateException.class, arc::evict);
+        assertThrows(IllegalStateException.class, () -> arc.evict(NO_PAGE));
+    }
+
+    @Test
+    void isRegisteredAsAPrototypeServiceNamedArcRanked50() {
+        ComponentDescription.assertPrototypePolicy(ArcPolicy.class, "arc", 50);
     }
 }

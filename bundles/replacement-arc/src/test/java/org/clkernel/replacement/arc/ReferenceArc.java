@@ -1,9 +1,10 @@
 package org.clkernel.replacement.arc;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
 
 /**
  * ARC written the slow, obvious way from Fig. 4 of Megiddo and Modha (FAST 2003): four lists
@@ -11,29 +12,25 @@ import java.util.Set;
  * before anything else, as the paper's pseudo-code does. It also models the two things the paper
  * does not have: a page removed by the host (forgotten), and free frames after removals (a miss
  * then takes a free frame instead of running REPLACE).
- *
- * <p>With {@code seesRequestFirst = false} it models a host that evicts before naming the page:
- * REPLACE runs with the target p as it was before the request, and the adaptation follows.
  */
-final class ReferenceArc {
+final class ReferenceArc implements Lockstep.Model {
     static final long HIT = TestHost.HIT;
-    static final long FREE = TestHost.FREE;
+    static final long FREE = TestHost.NO_EVICTION;
 
     private final int c;
-    private final boolean seesRequestFirst;
     private final List<Long> t1 = new ArrayList<>();
     private final List<Long> t2 = new ArrayList<>();
     private final List<Long> b1 = new ArrayList<>();
     private final List<Long> b2 = new ArrayList<>();
     private double p;
 
-    ReferenceArc(int c, boolean seesRequestFirst) {
+    ReferenceArc(int c) {
         this.c = c;
-        this.seesRequestFirst = seesRequestFirst;
     }
 
     /** Serves one request: the evicted page, {@link #HIT} or {@link #FREE}. */
-    long request(long x) {
+    @Override
+    public long reference(int position, long x) {
         if (t1.remove(x) || t2.remove(x)) {
             t2.add(x);
             return HIT;
@@ -46,7 +43,7 @@ final class ReferenceArc {
                     : Math.max(p - (b2.size() >= b1.size() ? 1 : (double) b1.size() / b2.size()), 0);
             long victim = FREE;
             if (full) {
-                victim = seesRequestFirst ? replace(adapted, !inB1) : replace(p, false);
+                victim = replace(adapted, !inB1);
             }
             p = adapted;
             (inB1 ? b1 : b2).remove(x);
@@ -87,16 +84,24 @@ final class ReferenceArc {
     }
 
     /** The host removed a resident page. */
-    void remove(long x) {
+    @Override
+    public void remove(long x) {
         if (!t1.remove(x) && !t2.remove(x)) {
             throw new AssertionError("page " + x + " is not resident");
         }
     }
 
-    Set<Long> resident() {
-        Set<Long> all = new HashSet<>(t1);
-        all.addAll(t2);
-        return all;
+
+    /** The victims of REPLACE run again and again with the target p as it is, for no request. */
+    @Override
+    public List<Long> order(int position) {
+        List<Long> lru1 = new ArrayList<>(t1);
+        List<Long> lru2 = new ArrayList<>(t2);
+        List<Long> order = new ArrayList<>();
+        while (!lru1.isEmpty() || !lru2.isEmpty()) {
+            order.add(!lru1.isEmpty() && (lru1.size() > p || lru2.isEmpty()) ? lru1.remove(0) : lru2.remove(0));
+        }
+        return order;
     }
 
     double target() {

@@ -2,6 +2,7 @@ package org.clkernel.replacement.clock;
 
 import org.clkernel.api.replacement.PolicyHost;
 import org.clkernel.api.replacement.ReplacementPolicy;
+import org.clkernel.replacement.support.ResidentQueue;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -38,7 +39,7 @@ public final class ClockPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public long evict() {
+    public long evict(long incoming) {
         // One turn clears every bit, so a victim turns up within resident() + 1 steps unless
         // accesses on other CPUs keep setting bits; after two turns the page under the hand goes.
         for (int steps = 2 * ring.size(); steps > 0; steps--) {

@@ -1,5 +1,6 @@
 package org.clkernel.replacement.clock;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-
 import org.clkernel.api.replacement.PolicyHost;
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 class ClockPolicyTest {
@@ -26,9 +25,9 @@ class ClockPolicyTest {
     @Test
     void aPageWithItsAccessedBitSetGetsASecondChance() {
         ClockPolicy clock = new ClockPolicy();
-        TestHost host = started(clock, 3, 10, 20, 30);
+        TestHost host = TestHost.started(clock, 3, 10, 20, 30);
         host.touch(10);
-        assertEquals(20, clock.evict());
+        assertEquals(20, clock.evict(NO_PAGE));
         assertFalse(host.testAndClearAccessed(10), "the hand clears the bit it passes");
         assertArrayEquals(new long[] {30, 10}, clock.evictionOrder());
     }
@@ -36,11 +35,11 @@ class ClockPolicyTest {
     @Test
     void whenEveryBitIsSetTheHandClearsThemAllAndEvictsTheOldest() {
         ClockPolicy clock = new ClockPolicy();
-        TestHost host = started(clock, 3, 1, 2, 3);
+        TestHost host = TestHost.started(clock, 3, 1, 2, 3);
         host.touch(1);
         host.touch(2);
         host.touch(3);
-        assertEquals(1, clock.evict());
+        assertEquals(1, clock.evict(NO_PAGE));
         assertFalse(host.testAndClearAccessed(2));
         assertFalse(host.testAndClearAccessed(3));
         assertArrayEquals(new long[] {2, 3}, clock.evictionOrder());
@@ -49,17 +48,17 @@ class ClockPolicyTest {
     @Test
     void referencedAloneSavesNoPageTheAccessedBitIsTheOnlySignal() {
         ClockPolicy clock = new ClockPolicy();
-        started(clock, 2, 1, 2);
+        TestHost.started(clock, 2, 1, 2);
         clock.referenced(1);
-        assertEquals(1, clock.evict());
+        assertEquals(1, clock.evict(NO_PAGE));
     }
 
     @Test
     void aNewPageStandsJustBehindTheHand() {
         ClockPolicy clock = new ClockPolicy();
-        TestHost host = started(clock, 3, 1, 2, 3);
+        TestHost host = TestHost.started(clock, 3, 1, 2, 3);
         host.touch(1);
-        assertEquals(2, clock.evict()); // the hand passed 1, now stands at 3
+        assertEquals(2, clock.evict(NO_PAGE)); // the hand passed 1, now stands at 3
         clock.admitted(4);
         assertArrayEquals(new long[] {3, 1, 4}, clock.evictionOrder());
         assertNull(clock.check());
@@ -87,14 +86,14 @@ class ClockPolicyTest {
         clock.admitted(1);
         clock.admitted(2);
         clock.admitted(3);
-        assertEquals(1, clock.evict());
+        assertEquals(1, clock.evict(NO_PAGE));
         assertEquals(2, clock.resident());
     }
 
     @Test
     void aRemovedPageLeavesTheRing() {
         ClockPolicy clock = new ClockPolicy();
-        started(clock, 3, 7, 8, 9);
+        TestHost.started(clock, 3, 7, 8, 9);
         clock.removed(8);
         assertArrayEquals(new long[] {7, 9}, clock.evictionOrder());
         assertNull(clock.check());
@@ -103,39 +102,16 @@ class ClockPolicyTest {
     @Test
     void callsOutsideTheContractAreRefusedWithTheirReason() {
         ClockPolicy clock = new ClockPolicy();
-        started(clock, 1, 5);
+        TestHost.started(clock, 1, 5);
         assertTrue(assertThrows(IllegalStateException.class, () -> clock.admitted(5)).getMessage().contains("already resident"));
         assertTrue(assertThrows(IllegalStateException.class, () -> clock.admitted(6)).getMessage().contains("frames are in use"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> clock.removed(6)).getMessage().contains("not resident"));
-        clock.evict();
-        assertThrows(IllegalStateException.class, clock::evict);
+        clock.evict(NO_PAGE);
+        assertThrows(IllegalStateException.class, () -> clock.evict(NO_PAGE));
     }
 
     @Test
-    void isRegisteredAsAPrototypeServiceNamedClockRanked20() throws IOException {
-        String xml = componentDescription("org.clkernel.replacement.clock.ClockPolicy");
-        assertTrue(xml.contains("scope=\"prototype\""), xml);
-        assertTrue(xml.contains("name=\"policy.name\"") && xml.contains("value=\"clock\""), xml);
-        assertTrue(xml.contains("name=\"service.ranking\"") && xml.contains("type=\"Integer\"") && xml.contains("value=\"20\""), xml);
-        assertTrue(xml.contains("interface=\"org.clkernel.api.replacement.ReplacementPolicy\""), xml);
-    }
-
-    /** Inits the policy on a test host and admits the pages directly, their bits clear. */
-    private static TestHost started(ClockPolicy clock, int frames, long... pages) {
-        TestHost host = new TestHost(clock, frames, false);
-        for (long p : pages) {
-            clock.admitted(p);
-        }
-        return host;
-    }
-
-    /** The DS descriptor bnd generated from the component's annotations. */
-    static String componentDescription(String component) throws IOException {
-        try (InputStream in = ClockPolicyTest.class.getResourceAsStream("/OSGI-INF/" + component + ".xml")) {
-            if (in == null) {
-                throw new AssertionError("no OSGI-INF/" + component + ".xml: bnd-process did not run?");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    void isRegisteredAsAPrototypeServiceNamedClockRanked20() {
+        ComponentDescription.assertPrototypePolicy(ClockPolicy.class, "clock", 20);
     }
 }

@@ -5,11 +5,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
+
 /**
  * Second-chance clock as plainly as it can be written: a list in hand order (the hand at the
  * front) and the set of pages whose referenced bit is set, kept here rather than read from a host.
  */
-final class ReferenceClock {
+final class ReferenceClock implements Lockstep.Model {
     private final int frames;
     private final List<Long> pages = new ArrayList<>();
     private final Set<Long> referenced = new HashSet<>();
@@ -18,8 +21,8 @@ final class ReferenceClock {
         this.frames = frames;
     }
 
-    /** A reference: {@link TestHost#HIT}, {@link TestHost#NO_EVICTION} or the victim. */
-    long reference(long page) {
+    @Override
+    public long reference(int position, long page) {
         if (pages.contains(page)) {
             referenced.add(page);
             return TestHost.HIT;
@@ -35,13 +38,15 @@ final class ReferenceClock {
         return victim;
     }
 
-    void remove(long page) {
+    @Override
+    public void remove(long page) {
         pages.remove(page);
         referenced.remove(page);
     }
 
     /** The resident pages in the order the hand reaches them. */
-    List<Long> order() {
+    @Override
+    public List<Long> order(int position) {
         return pages;
     }
 }

@@ -1,15 +1,14 @@
 package org.clkernel.replacement.fifo;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 class FifoPolicyTest {
@@ -26,7 +25,7 @@ class FifoPolicyTest {
         FifoPolicy fifo = started(3, 10, 20, 30);
         fifo.referenced(10);
         fifo.referenced(10);
-        assertEquals(10, fifo.evict());
+        assertEquals(10, fifo.evict(NO_PAGE));
         assertArrayEquals(new long[] {20, 30}, fifo.evictionOrder());
     }
 
@@ -43,8 +42,8 @@ class FifoPolicyTest {
     @Test
     void pageIdsAreOpaqueLongs() {
         FifoPolicy fifo = started(2, Long.MAX_VALUE, 0);
-        assertEquals(Long.MAX_VALUE, fifo.evict());
-        assertEquals(0, fifo.evict());
+        assertEquals(Long.MAX_VALUE, fifo.evict(NO_PAGE));
+        assertEquals(0, fifo.evict(NO_PAGE));
         assertEquals(0, fifo.resident());
     }
 
@@ -54,35 +53,19 @@ class FifoPolicyTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> fifo.admitted(5)).getMessage().contains("already resident"));
         assertTrue(assertThrows(IllegalStateException.class, () -> fifo.admitted(6)).getMessage().contains("frames are in use"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> fifo.removed(6)).getMessage().contains("not resident"));
-        fifo.evict();
-        assertThrows(IllegalStateException.class, fifo::evict);
+        fifo.evict(NO_PAGE);
+        assertThrows(IllegalStateException.class, () -> fifo.evict(NO_PAGE));
     }
 
     @Test
-    void isRegisteredAsAPrototypeServiceNamedFifoRanked10() throws IOException {
-        String xml = componentDescription("org.clkernel.replacement.fifo.FifoPolicy");
-        assertTrue(xml.contains("scope=\"prototype\""), xml);
-        assertTrue(xml.contains("name=\"policy.name\"") && xml.contains("value=\"fifo\""), xml);
-        assertTrue(xml.contains("name=\"service.ranking\"") && xml.contains("type=\"Integer\"") && xml.contains("value=\"10\""), xml);
-        assertTrue(xml.contains("interface=\"org.clkernel.api.replacement.ReplacementPolicy\""), xml);
+    void isRegisteredAsAPrototypeServiceNamedFifoRanked10() {
+        ComponentDescription.assertPrototypePolicy(FifoPolicy.class, "fifo", 10);
     }
 
+    /** A policy inited for these frames with these pages admitted. */
     private static FifoPolicy started(int frames, long... pages) {
         FifoPolicy fifo = new FifoPolicy();
-        new TestHost(fifo, frames, false); // inits the policy; the test then talks to it directly
-        for (long p : pages) {
-            fifo.admitted(p);
-        }
+        TestHost.started(fifo, frames, pages);
         return fifo;
-    }
-
-    /** The DS descriptor bnd generated from the component's annotations. */
-    static String componentDescription(String component) throws IOException {
-        try (InputStream in = FifoPolicyTest.class.getResourceAsStream("/OSGI-INF/" + component + ".xml")) {
-            if (in == null) {
-                throw new AssertionError("no OSGI-INF/" + component + ".xml: bnd-process did not run?");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

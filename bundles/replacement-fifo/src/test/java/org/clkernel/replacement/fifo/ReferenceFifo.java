@@ -3,8 +3,11 @@ package org.clkernel.replacement.fifo;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
+
 /** FIFO as plainly as it can be written: a list in admission order. */
-final class ReferenceFifo {
+final class ReferenceFifo implements Lockstep.Model {
     private final int frames;
     private final List<Long> pages = new ArrayList<>();
 
@@ -12,8 +15,8 @@ final class ReferenceFifo {
         this.frames = frames;
     }
 
-    /** A reference: {@link TestHost#HIT}, {@link TestHost#NO_EVICTION} or the victim. */
-    long reference(long page) {
+    @Override
+    public long reference(int position, long page) {
         if (pages.contains(page)) {
             return TestHost.HIT;
         }
@@ -22,12 +25,13 @@ final class ReferenceFifo {
         return victim;
     }
 
-    void remove(long page) {
+    @Override
+    public void remove(long page) {
         pages.remove(page);
     }
 
-    /** The resident pages, first victim first. */
-    List<Long> order() {
+    @Override
+    public List<Long> order(int position) {
         return pages;
     }
 }

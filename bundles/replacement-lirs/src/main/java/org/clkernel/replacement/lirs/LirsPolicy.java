@@ -1,10 +1,12 @@
 package org.clkernel.replacement.lirs;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.clkernel.api.replacement.PolicyHost;
 import org.clkernel.api.replacement.ReplacementPolicy;
+import org.clkernel.replacement.support.PageList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -38,9 +40,12 @@ import org.osgi.service.component.annotations.ServiceScope;
 @Component(service = ReplacementPolicy.class, scope = ServiceScope.PROTOTYPE,
         property = {ReplacementPolicy.NAME + "=lirs", "service.ranking:Integer=45"})
 public final class LirsPolicy implements ReplacementPolicy {
-    private final BlockList stack = new BlockList("S");
-    private final BlockList queue = new BlockList("Q");
-    private final BlockList nonResident = new BlockList("non-resident");
+    /** Oldest = bottom. */
+    private final PageList<Block.Link> stack = new PageList<>("S");
+    /** Oldest = front, the next victim. */
+    private final PageList<Block.Link> queue = new PageList<>("Q");
+    /** Oldest = non-resident longest. */
+    private final PageList<Block.Link> nonResident = new PageList<>("non-resident");
     private final Map<Long, Block> blocks = new HashMap<>();
     /** Lhirs = max(1, frames / hirDivisor). */
     private final int hirDivisor;
@@ -68,13 +73,9 @@ public final class LirsPolicy implements ReplacementPolicy {
         if (frames < 1) {
             throw new IllegalArgumentException("LIRS needs at least 1 frame, not " + frames);
         }
-        for (Block b : blocks.values()) {
-            for (Block.Link link : new Block.Link[] {b.inStack, b.inQueue, b.inNonResident}) {
-                if (link.list != null) {
-                    link.list.remove(link);
-                }
-            }
-        }
+        stack.clear();
+        queue.clear();
+        nonResident.clear();
         blocks.clear();
         this.frames = frames;
         lirLimit = frames - Math.max(1, frames / hirDivisor);
@@ -102,13 +103,13 @@ public final class LirsPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public long evict() {
-        Block victim = queue.oldest();
+    public long evict(long incoming) {
+        Block victim = oldest(queue);
         if (victim != null) {
             queue.remove(victim.inQueue);
         } else {
             prune();
-            victim = stack.oldest();
+            victim = oldest(stack);
             if (victim == null) {
                 throw new IllegalStateException("LIRS has no resident block to evict");
             }
@@ -181,8 +182,13 @@ public final class LirsPolicy implements ReplacementPolicy {
     @Override
     public long[] evictionOrder() {
         long[] order = new long[residentCount];
-        int at = queue.copyFromOldest(order, 0, false);
-        stack.copyFromOldest(order, at, true);
+        int at = queue.size();
+        queue.copyIds(0, at, order, 0);
+        for (Block.Link l = stack.oldest(); l != null; l = stack.newer(l)) {
+            if (l.block.lir) {
+                order[at++] = l.block.id;
+            }
+        }
         return order;
     }
 
@@ -192,7 +198,7 @@ public final class LirsPolicy implements ReplacementPolicy {
         lirCount++;
         while (lirCount > lirLimit) {
             prune();
-            Block bottom = stack.oldest();
+            Block bottom = oldest(stack);
             stack.remove(bottom.inStack);
             bottom.lir = false;
             lirCount--;
@@ -203,7 +209,7 @@ public final class LirsPolicy implements ReplacementPolicy {
 
     /** Stack pruning: removes HIR blocks from the bottom of S; non-resident ones are forgotten. */
     private void prune() {
-        for (Block b = stack.oldest(); b != null && !b.lir; b = stack.oldest()) {
+        for (Block b = oldest(stack); b != null && !b.lir; b = oldest(stack)) {
             stack.remove(b.inStack);
             if (!b.resident) {
                 nonResident.remove(b.inNonResident);
@@ -215,11 +221,16 @@ public final class LirsPolicy implements ReplacementPolicy {
     /** Keeps S within 2 x frames entries by forgetting the longest non-resident blocks. */
     private void bound() {
         while (stack.size() > stackLimit && !nonResident.isEmpty()) {
-            Block oldest = nonResident.oldest();
-            nonResident.remove(oldest.inNonResident);
-            stack.remove(oldest.inStack);
-            blocks.remove(oldest.id);
+            Block longest = oldest(nonResident);
+            nonResident.remove(longest.inNonResident);
+            stack.remove(longest.inStack);
+            blocks.remove(longest.id);
         }
+    }
+
+    private static Block oldest(PageList<Block.Link> list) {
+        Block.Link link = list.oldest();
+        return link == null ? null : link.block;
     }
 
     private Block residentBlock(long id) {
@@ -261,7 +272,7 @@ public final class LirsPolicy implements ReplacementPolicy {
      * naming the first broken list, block or bound.
      */
     public String check() {
-        for (BlockList list : new BlockList[] {stack, queue, nonResident}) {
+        for (PageList<Block.Link> list : List.of(stack, queue, nonResident)) {
             String broken = list.check();
             if (broken != null) {
                 return broken;
@@ -273,11 +284,11 @@ public final class LirsPolicy implements ReplacementPolicy {
         for (Map.Entry<Long, Block> e : blocks.entrySet()) {
             Block b = e.getValue();
             String why = b.id != e.getKey() ? "is indexed under " + e.getKey()
-                    : b.lir && !(b.resident && stack.holds(b.inStack) && b.inQueue.list == null) ? "is LIR but not resident in S alone"
+                    : b.lir && !(b.resident && stack.holds(b.inStack) && b.inQueue.list() == null) ? "is LIR but not resident in S alone"
                     : !b.lir && b.resident && !queue.holds(b.inQueue) ? "is resident HIR but not in Q"
-                    : !b.resident && !(stack.holds(b.inStack) && nonResident.holds(b.inNonResident) && !b.lir && b.inQueue.list == null)
+                    : !b.resident && !(stack.holds(b.inStack) && nonResident.holds(b.inNonResident) && !b.lir && b.inQueue.list() == null)
                             ? "is non-resident but not an HIR entry of S on the non-resident list"
-                    : b.resident && b.inNonResident.list != null ? "is resident but on the non-resident list"
+                    : b.resident && b.inNonResident.list() != null ? "is resident but on the non-resident list"
                     : null;
             if (why != null) {
                 return "block " + b.id + " " + why;
@@ -296,7 +307,7 @@ public final class LirsPolicy implements ReplacementPolicy {
             return "Q holds " + queue.size() + " and the non-resident list " + nonResident.size() + " blocks, expected "
                     + (residentCount - lirCount) + " and " + nonRes;
         }
-        Block bottom = stack.oldest();
+        Block bottom = oldest(stack);
         if (bottom != null && !bottom.lir && lirCount > 0) {
             return "the bottom of S, block " + bottom.id + ", is HIR";
         }

@@ -1,11 +1,8 @@
 package org.clkernel.replacement.lirs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.Run;
+import org.clkernel.replacement.support.TestHost;
 
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -14,10 +11,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * {@link LirsPolicy} against {@link ReferenceLirs} on random workloads with host removals: the
- * same hit, free frame or victim at every step; after every step the same eviction order, which
- * holds exactly the resident blocks, never more than {@code frames} of them, and the check of the
- * lists and invariants passes.
+ * {@link LirsPolicy} against {@link ReferenceLirs} on random workloads with host removals, in
+ * {@link Lockstep}: the same hit, free frame or victim at every step and the same eviction order
+ * after every step; evicting every block at the end takes them in that order.
  */
 class LirsPolicyPropertiesTest {
 
@@ -35,26 +31,8 @@ class LirsPolicyPropertiesTest {
 
     private static void agreeAtEveryStep(Run run, int hirDivisor) {
         LirsPolicy policy = new LirsPolicy(hirDivisor);
-        TestHost host = new TestHost(policy, run.frames(), false, run.references());
-        ReferenceLirs reference = new ReferenceLirs(run.frames(), hirDivisor);
-        for (long step : run.steps()) {
-            if (step >= 0) {
-                long expected = reference.request(step);
-                assertEquals(expected, host.step(), "victim (or -1 free frame, -2 hit) for block " + step + " at " + (host.position() - 1));
-            } else {
-                long removed = host.removeResident(Run.removalIndex(step));
-                if (removed >= 0) {
-                    reference.remove(removed);
-                }
-            }
-            long[] order = policy.evictionOrder();
-            assertEquals(reference.order(), Arrays.stream(order).boxed().collect(Collectors.toList()), "eviction order");
-            assertEquals(reference.resident(), host.resident(), "resident set");
-            assertEquals(host.resident(), Arrays.stream(order).boxed().collect(Collectors.toSet()), "eviction order vs resident set");
-            assertEquals(host.resident().size(), policy.resident(), "resident()");
-            assertTrue(policy.resident() <= run.frames(), "at most frames resident");
-            assertNull(policy.check());
-        }
+        TestHost host = Lockstep.play(policy, new ReferenceLirs(run.frames(), hirDivisor), run, false, policy::check);
+        Lockstep.assertDrainsInEvictionOrder(policy, host);
     }
 
     @Provide

@@ -1,5 +1,6 @@
 package org.clkernel.replacement.lirs;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.stream.LongStream;
 
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,6 +150,11 @@ class LirsPolicyTest {
     void evictWithNothingResidentIsRefused() {
         LirsPolicy lirs = new LirsPolicy();
         lirs.init(3, new TestHost(new LirsPolicy(), 3, false));
-        assertThrows(IllegalStateException.class, lirs::evict);
+        assertThrows(IllegalStateException.class, () -> lirs.evict(NO_PAGE));
+    }
+
+    @Test
+    void isRegisteredAsAPrototypeServiceNamedLirsRanked45() {
+        ComponentDescription.assertPrototypePolicy(LirsPolicy.class, "lirs", 45);
     }
 }

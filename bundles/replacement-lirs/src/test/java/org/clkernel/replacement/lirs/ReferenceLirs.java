@@ -5,6 +5,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
+
 /**
  * LIRS written the slow, obvious way from section 3 of Jiang and Zhang (SIGMETRICS 2002): the stack
  * S and the queue Q as lists searched linearly (index 0 is the bottom of S and the front of Q),
@@ -14,9 +17,9 @@ import java.util.Set;
  * removed by the host is forgotten, and the bottom of S pruned; a miss with a free frame evicts
  * nothing.
  */
-final class ReferenceLirs {
+final class ReferenceLirs implements Lockstep.Model {
     static final long HIT = TestHost.HIT;
-    static final long FREE = TestHost.FREE;
+    static final long FREE = TestHost.NO_EVICTION;
 
     private final int frames;
     private final int llirs;
@@ -32,7 +35,8 @@ final class ReferenceLirs {
         this.llirs = frames - Math.max(1, frames / hirDivisor);
     }
 
-    long request(long x) {
+    @Override
+    public long reference(int position, long x) {
         if (resident.contains(x)) {
             if (lir.contains(x)) {
                 toTop(x);
@@ -77,7 +81,8 @@ final class ReferenceLirs {
         return victim;
     }
 
-    void remove(long x) {
+    @Override
+    public void remove(long x) {
         if (!resident.remove(x)) {
             throw new AssertionError("block " + x + " is not resident");
         }
@@ -115,12 +120,10 @@ final class ReferenceLirs {
         }
     }
 
-    Set<Long> resident() {
-        return Set.copyOf(resident);
-    }
 
     /** The policy's eviction order: Q from the front, then the LIR blocks from the bottom of S. */
-    List<Long> order() {
+    @Override
+    public List<Long> order(int position) {
         List<Long> order = new ArrayList<>(q);
         for (long b : s) {
             if (lir.contains(b)) {

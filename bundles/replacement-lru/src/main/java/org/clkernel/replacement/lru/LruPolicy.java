@@ -2,6 +2,7 @@ package org.clkernel.replacement.lru;
 
 import org.clkernel.api.replacement.PolicyHost;
 import org.clkernel.api.replacement.ReplacementPolicy;
+import org.clkernel.replacement.support.ResidentQueue;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -30,7 +31,7 @@ public final class LruPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public long evict() {
+    public long evict(long incoming) {
         return queue.removeFirst();
     }
 

@@ -1,14 +1,8 @@
 package org.clkernel.replacement.lru;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import org.clkernel.replacement.lru.Runs.Run;
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.Run;
+import org.clkernel.replacement.support.TestHost;
 
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -16,41 +10,21 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@link LruPolicy} against {@link ReferenceLru} on random strings of references and removals:
- * the same hit or victim at every step, hence the same misses; after every step the eviction
- * order is the reference's, holds exactly the resident pages, and the queue's check passes.
+ * {@link LruPolicy} against {@link ReferenceLru} on random strings of references and removals,
+ * in {@link Lockstep}: the same hit or victim at every step, hence the same misses, and the same
+ * eviction order after every step; evicting every page at the end takes them in that order.
  */
 class LruPolicyPropertiesTest {
 
     @Property(tries = 500)
     void agreesWithAListBasedLruAtEveryStep(@ForAll("runs") Run run) {
         LruPolicy policy = new LruPolicy();
-        TestHost host = new TestHost(policy, run.frames(), true, run.string());
-        ReferenceLru reference = new ReferenceLru(run.frames());
-        for (long entry : run.string()) {
-            if (entry >= 0) {
-                long expected = reference.reference(entry);
-                assertEquals(expected, host.reference(), "hit (-2), free frame (-1) or victim at position " + host.position());
-            } else {
-                long removed = host.removeResident(Runs.pick(entry));
-                if (removed >= 0) {
-                    reference.remove(removed);
-                }
-            }
-            assertStateMatches(policy, host.resident(), reference.order());
-        }
-    }
-
-    private static void assertStateMatches(LruPolicy policy, Set<Long> resident, List<Long> expectedOrder) {
-        long[] order = policy.evictionOrder();
-        assertEquals(expectedOrder, Arrays.stream(order).boxed().collect(Collectors.toList()), "eviction order");
-        assertEquals(resident, Arrays.stream(order).boxed().collect(Collectors.toSet()), "eviction order vs resident set");
-        assertEquals(resident.size(), policy.resident(), "resident()");
-        assertNull(policy.check());
+        TestHost host = Lockstep.play(policy, new ReferenceLru(run.frames()), run, false, policy::check);
+        Lockstep.assertDrainsInEvictionOrder(policy, host);
     }
 
     @Provide
     Arbitrary<Run> runs() {
-        return Runs.runs();
+        return Run.runs();
     }
 }

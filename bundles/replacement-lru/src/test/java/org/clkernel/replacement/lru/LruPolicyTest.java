@@ -1,15 +1,14 @@
 package org.clkernel.replacement.lru;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 class LruPolicyTest {
@@ -25,7 +24,7 @@ class LruPolicyTest {
     void evictsTheLeastRecentlyUsedPage() {
         LruPolicy lru = started(3, 10, 20, 30);
         lru.referenced(10);
-        assertEquals(20, lru.evict());
+        assertEquals(20, lru.evict(NO_PAGE));
         assertArrayEquals(new long[] {30, 10}, lru.evictionOrder());
     }
 
@@ -53,8 +52,8 @@ class LruPolicyTest {
         long far = Long.MAX_VALUE;
         LruPolicy lru = started(2, far, 0);
         lru.referenced(far);
-        assertEquals(0, lru.evict());
-        assertEquals(far, lru.evict());
+        assertEquals(0, lru.evict(NO_PAGE));
+        assertEquals(far, lru.evict(NO_PAGE));
         assertEquals(0, lru.resident());
     }
 
@@ -64,35 +63,19 @@ class LruPolicyTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> lru.admitted(5)).getMessage().contains("already resident"));
         assertTrue(assertThrows(IllegalStateException.class, () -> lru.admitted(6)).getMessage().contains("frames are in use"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> lru.referenced(6)).getMessage().contains("not resident"));
-        lru.evict();
-        assertThrows(IllegalStateException.class, lru::evict);
+        lru.evict(NO_PAGE);
+        assertThrows(IllegalStateException.class, () -> lru.evict(NO_PAGE));
     }
 
     @Test
-    void isRegisteredAsAPrototypeServiceNamedLruRanked30() throws IOException {
-        String xml = componentDescription("org.clkernel.replacement.lru.LruPolicy");
-        assertTrue(xml.contains("scope=\"prototype\""), xml);
-        assertTrue(xml.contains("name=\"policy.name\"") && xml.contains("value=\"lru\""), xml);
-        assertTrue(xml.contains("name=\"service.ranking\"") && xml.contains("type=\"Integer\"") && xml.contains("value=\"30\""), xml);
-        assertTrue(xml.contains("interface=\"org.clkernel.api.replacement.ReplacementPolicy\""), xml);
+    void isRegisteredAsAPrototypeServiceNamedLruRanked30() {
+        ComponentDescription.assertPrototypePolicy(LruPolicy.class, "lru", 30);
     }
 
+    /** A policy inited for these frames with these pages admitted. */
     private static LruPolicy started(int frames, long... pages) {
         LruPolicy lru = new LruPolicy();
-        new TestHost(lru, frames, false); // inits the policy; the test then talks to it directly
-        for (long p : pages) {
-            lru.admitted(p);
-        }
+        TestHost.started(lru, frames, pages);
         return lru;
-    }
-
-    /** The DS descriptor bnd generated from the component's annotations. */
-    static String componentDescription(String component) throws IOException {
-        try (InputStream in = LruPolicyTest.class.getResourceAsStream("/OSGI-INF/" + component + ".xml")) {
-            if (in == null) {
-                throw new AssertionError("no OSGI-INF/" + component + ".xml: bnd-process did not run?");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -3,8 +3,11 @@ package org.clkernel.replacement.lru;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
+
 /** LRU as plainly as it can be written: a list, least recently used first. */
-final class ReferenceLru {
+final class ReferenceLru implements Lockstep.Model {
     private final int frames;
     private final List<Long> pages = new ArrayList<>();
 
@@ -12,8 +15,8 @@ final class ReferenceLru {
         this.frames = frames;
     }
 
-    /** A reference: {@link TestHost#HIT}, {@link TestHost#NO_EVICTION} or the victim. */
-    long reference(long page) {
+    @Override
+    public long reference(int position, long page) {
         if (pages.remove(page)) {
             pages.add(page);
             return TestHost.HIT;
@@ -23,12 +26,13 @@ final class ReferenceLru {
         return victim;
     }
 
-    void remove(long page) {
+    @Override
+    public void remove(long page) {
         pages.remove(page);
     }
 
-    /** The resident pages, first victim first. */
-    List<Long> order() {
+    @Override
+    public List<Long> order(int position) {
         return pages;
     }
 }

@@ -2,6 +2,8 @@ package org.clkernel.replacement.opt;
 
 import java.util.Arrays;
 
+import org.clkernel.replacement.support.PageSlots;
+
 /**
  * The resident pages keyed by next use, farthest first: {@link PageSlots} for lookup by page id and
  * an indexed binary max-heap of slots, so a key changes in O(log n) without allocating.

@@ -40,7 +40,7 @@ public final class OptPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public long evict() {
+    public long evict(long incoming) {
         return heap.removeFirst();
     }
 

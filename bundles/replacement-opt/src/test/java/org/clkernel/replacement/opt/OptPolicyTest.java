@@ -1,15 +1,14 @@
 package org.clkernel.replacement.opt;
 
+import static org.clkernel.api.replacement.ReplacementPolicy.NO_PAGE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-
+import org.clkernel.replacement.support.ComponentDescription;
+import org.clkernel.replacement.support.TestHost;
 import org.junit.jupiter.api.Test;
 
 class OptPolicyTest {
@@ -59,7 +58,7 @@ class OptPolicyTest {
         host.reference();
         host.reference();
         host.reference();
-        assertEquals(1, host.removeResident(0));
+        assertEquals(1, host.remove());
         assertEquals(TestHost.NO_EVICTION, host.reference());
         assertArrayEquals(new long[] {4, 3, 2}, opt.evictionOrder()); // 4 is never used again
         assertNull(opt.check());
@@ -73,26 +72,12 @@ class OptPolicyTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> opt.admitted(5)).getMessage().contains("already resident"));
         assertTrue(assertThrows(IllegalStateException.class, () -> opt.admitted(6)).getMessage().contains("frames are in use"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> opt.referenced(6)).getMessage().contains("not resident"));
-        opt.evict();
-        assertThrows(IllegalStateException.class, opt::evict);
+        opt.evict(NO_PAGE);
+        assertThrows(IllegalStateException.class, () -> opt.evict(NO_PAGE));
     }
 
     @Test
-    void isRegisteredAsAPrototypeServiceNamedOptRanked0() throws IOException {
-        String xml = componentDescription("org.clkernel.replacement.opt.OptPolicy");
-        assertTrue(xml.contains("scope=\"prototype\""), xml);
-        assertTrue(xml.contains("name=\"policy.name\"") && xml.contains("value=\"opt\""), xml);
-        assertTrue(xml.contains("name=\"service.ranking\"") && xml.contains("type=\"Integer\"") && xml.contains("value=\"0\""), xml);
-        assertTrue(xml.contains("interface=\"org.clkernel.api.replacement.ReplacementPolicy\""), xml);
-    }
-
-    /** The DS descriptor bnd generated from the component's annotations. */
-    static String componentDescription(String component) throws IOException {
-        try (InputStream in = OptPolicyTest.class.getResourceAsStream("/OSGI-INF/" + component + ".xml")) {
-            if (in == null) {
-                throw new AssertionError("no OSGI-INF/" + component + ".xml: bnd-process did not run?");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    void isRegisteredAsAPrototypeServiceNamedOptRanked0() {
+        ComponentDescription.assertPrototypePolicy(OptPolicy.class, "opt", 0);
     }
 }

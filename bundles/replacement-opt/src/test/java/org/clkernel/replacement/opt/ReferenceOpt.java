@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import org.clkernel.replacement.support.Lockstep;
+import org.clkernel.replacement.support.TestHost;
+
 /**
  * Belady's MIN by brute force: at each eviction, scan the rest of the string for every resident
  * page's next reference and take the farthest (never again counts as farthest; among pages never
  * used again, the smallest id).
  */
-final class ReferenceOpt {
+final class ReferenceOpt implements Lockstep.Model {
     private final int frames;
     private final long[] string;
     private final List<Long> pages = new ArrayList<>();
@@ -19,9 +22,8 @@ final class ReferenceOpt {
         this.string = string;
     }
 
-    /** The reference at a position: {@link TestHost#HIT}, {@link TestHost#NO_EVICTION} or the victim. */
-    long reference(int position) {
-        long page = string[position];
+    @Override
+    public long reference(int position, long page) {
         if (pages.contains(page)) {
             return TestHost.HIT;
         }
@@ -34,12 +36,13 @@ final class ReferenceOpt {
         return victim;
     }
 
-    void remove(long page) {
+    @Override
+    public void remove(long page) {
         pages.remove(page);
     }
 
-    /** The resident pages, first victim first, as seen just after the given position. */
-    List<Long> order(int position) {
+    @Override
+    public List<Long> order(int position) {
         List<Long> order = new ArrayList<>(pages);
         order.sort(Comparator.comparingLong((Long p) -> nextUse(p, position)).reversed().thenComparing(p -> p));
         return order;

@@ -1,4 +1,4 @@
-package org.clkernel.replacement.clock;
+package org.clkernel.replacement.support;
 
 /**
  * The resident pages in one queue, first victim first: {@link PageSlots} for lookup by page id and
@@ -6,10 +6,8 @@ package org.clkernel.replacement.clock;
  *
  * <p>Invariants: the list holds every used slot once and no free one; {@code next[prev[s]] == s}
  * and {@code prev[next[s]] == s} for every linked slot; head has no predecessor, tail no successor.
- *
- * <p>Each replacement bundle that needs it carries its own copy of this class.
  */
-final class ResidentQueue {
+public final class ResidentQueue {
     private static final int NONE = PageSlots.NONE;
 
     private final PageSlots slots;
@@ -18,27 +16,27 @@ final class ResidentQueue {
     private int head = NONE;
     private int tail = NONE;
 
-    ResidentQueue(int capacity) {
+    public ResidentQueue(int capacity) {
         slots = new PageSlots(capacity);
         prev = new int[capacity];
         next = new int[capacity];
     }
 
-    int size() {
+    public int size() {
         return slots.size();
     }
 
-    boolean contains(long page) {
+    public boolean contains(long page) {
         return slots.slotOf(page) != NONE;
     }
 
     /** Appends a page that is not resident. */
-    void addLast(long page) {
+    public void addLast(long page) {
         link(slots.add(page));
     }
 
     /** Moves a resident page to the back of the queue. */
-    void moveToLast(long page) {
+    public void moveToLast(long page) {
         int slot = slotOf(page);
         if (slot != tail) {
             unlink(slot);
@@ -47,7 +45,7 @@ final class ResidentQueue {
     }
 
     /** Moves the first page to the back, as a clock hand passes it. */
-    void rotate() {
+    public void rotate() {
         if (head != tail) {
             int slot = head;
             unlink(slot);
@@ -55,14 +53,14 @@ final class ResidentQueue {
         }
     }
 
-    long first() {
+    public long first() {
         if (head == NONE) {
             throw new IllegalStateException("no page is resident");
         }
         return slots.page(head);
     }
 
-    long removeFirst() {
+    public long removeFirst() {
         long page = first();
         int slot = head;
         unlink(slot);
@@ -71,14 +69,14 @@ final class ResidentQueue {
     }
 
     /** Removes a resident page wherever it stands. */
-    void remove(long page) {
+    public void remove(long page) {
         int slot = slotOf(page);
         unlink(slot);
         slots.remove(slot);
     }
 
     /** The pages, first to last. */
-    long[] toArray() {
+    public long[] toArray() {
         long[] pages = new long[size()];
         int i = 0;
         for (int s = head; s != NONE; s = next[s]) {
@@ -126,7 +124,7 @@ final class ResidentQueue {
      *
      * @return the first broken element, named, or {@code null} when the structure is sound
      */
-    String check() {
+    public String check() {
         String broken = slots.check();
         if (broken != null) {
             return broken;

@@ -1,4 +1,4 @@
-package org.clkernel.replacement.fifo;
+package org.clkernel.replacement.support;
 
 import java.util.Arrays;
 
@@ -10,11 +10,10 @@ import java.util.Arrays;
  * <p>Invariants: the table is at most half full; no empty bucket lies between a page's home
  * bucket (its hash) and the bucket that holds its slot; a slot is either in use (in the table
  * once) or on the free stack (once), never both.
- *
- * <p>Each replacement bundle carries its own copy of this class, as bundles share no classes.
  */
-final class PageSlots {
-    static final int NONE = -1;
+public final class PageSlots {
+    /** The slot of a page that is not resident. */
+    public static final int NONE = -1;
 
     private final long[] pageOf;
     private final int[] table;
@@ -22,7 +21,7 @@ final class PageSlots {
     private final int[] freeSlots;
     private int free;
 
-    PageSlots(int capacity) {
+    public PageSlots(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("a policy needs at least 1 frame, not " + capacity);
         }
@@ -38,21 +37,21 @@ final class PageSlots {
         free = capacity;
     }
 
-    int capacity() {
+    public int capacity() {
         return pageOf.length;
     }
 
-    int size() {
+    public int size() {
         return pageOf.length - free;
     }
 
     /** The page in a used slot. */
-    long page(int slot) {
+    public long page(int slot) {
         return pageOf[slot];
     }
 
     /** The slot of a resident page, or {@link #NONE}. */
-    int slotOf(long page) {
+    public int slotOf(long page) {
         int mask = table.length - 1;
         for (int b = bucket(page); ; b = (b + 1) & mask) {
             int slot = table[b];
@@ -63,7 +62,7 @@ final class PageSlots {
     }
 
     /** Gives a page that is not resident a slot. */
-    int add(long page) {
+    public int add(long page) {
         int mask = table.length - 1;
         int b = bucket(page);
         for (; table[b] != NONE; b = (b + 1) & mask) {
@@ -81,7 +80,7 @@ final class PageSlots {
     }
 
     /** Frees a used slot. */
-    void remove(int slot) {
+    public void remove(int slot) {
         int mask = table.length - 1;
         int b = bucket(pageOf[slot]);
         while (table[b] != slot) {
@@ -113,7 +112,7 @@ final class PageSlots {
      *
      * @return the first broken element, named, or {@code null} when the structure is sound
      */
-    String check() {
+    public String check() {
         boolean[] seen = new boolean[pageOf.length];
         int used = 0;
         for (int b = 0; b < table.length; b++) {
