@@ -11,6 +11,7 @@ import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.ActorRegistry;
+import org.clkernel.api.physical.DetectedRegion;
 import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.machine.CpuContext;
 import org.clkernel.api.machine.Machine;
@@ -39,7 +40,7 @@ public class MemCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ActorRegistry actors;
 
-    @Descriptor("RAM size, usable memory, Multiboot information, anchor table, devices and contexts")
+    @Descriptor("RAM size, usable memory, Multiboot information, anchor table, devices, contexts, and the usable regions the kernel detected with whatever it dropped or clipped")
     public Object info() {
         return Commands.run("mem:info", () -> {
             PhysicalMemory pm = machine.physical();
@@ -62,6 +63,16 @@ public class MemCommands {
             String contexts = machine.contexts().stream().map(CpuContext::name).collect(Collectors.joining(", "));
             s.append("contexts   ").append(contexts.isEmpty() ? "(none yet)" : contexts).append('\n');
             s.append(String.format("boot id    %016x%n", machine.bootId()));
+            FrameAllocator f = frames;
+            if (f != null) {
+                for (DetectedRegion r : f.regions()) {
+                    s.append(String.format("detected   usable %s-%s (%s)%n", Args.hex32(r.base()), Args.hex32(r.end() - 1),
+                            Args.bytes(r.length())));
+                }
+                for (String finding : f.detectionReport()) {
+                    s.append("detection  ").append(finding).append('\n');
+                }
+            }
             return s.toString();
         });
     }

@@ -59,6 +59,17 @@ class FrameAndActorCommandsTest {
     }
 
     @Test
+    void infoShowsTheDetectedRegionsAndWhatDetectionDropped() {
+        String info = (String) check.info();
+        assertTrue(info.contains("detected   usable 0x00000000-0x0009efff (636 KiB)\n"), info);
+        assertTrue(info.contains("detected   usable 0x00100000-0x07feffff (126.9 MiB)\n"), info);
+        machine.physical().write64(0x9100 + 24 * 8 + 12, 0); // empty the 9th mmap entry
+        check.frames = new BuddyFrameAllocator(machine); // a restarted allocator detects memory again
+        String again = (String) check.info();
+        assertTrue(again.contains("detection  mmap entry 8 is empty: ignored\n"), again);
+    }
+
+    @Test
     void meminfoCountsInKilobytes() {
         String info = (String) mem.meminfo();
         assertTrue(info.startsWith("MemTotal:         128444 kB\n"), info);
