@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import org.clkernel.api.machine.CpuContext;
 import org.clkernel.machine.EmulatedMachine;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The commands on a real machine, outside OSGi: what a user sees for good and for bad input. */
 class CommandsTest {
@@ -20,25 +17,18 @@ class CommandsTest {
     private final MemCommands mem = new MemCommands();
     private final CpuCommands cpu = new CpuCommands();
     private final MmuCommands mmu = new MmuCommands();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedErr;
+    @RegisterExtension
+    final ErrorStream err = new ErrorStream();
 
     @BeforeEach
     void wire() {
         mem.machine = machine;
         cpu.machine = machine;
         mmu.machine = machine;
-        savedErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
     }
 
     private String errors() {
-        return err.toString(StandardCharsets.UTF_8);
+        return err.text();
     }
 
     @Test

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import org.clkernel.actor.ActorTable;
 import org.clkernel.machine.EmulatedMachine;
 import org.clkernel.physical.BuddyFrameAllocator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** mem: frame commands and actor: commands on a real machine, frame allocator and actor table. */
 class FrameAndActorCommandsTest {
@@ -23,8 +20,8 @@ class FrameAndActorCommandsTest {
     private final FrameCommands mem = new FrameCommands();
     private final ActorCommands actor = new ActorCommands();
     private final MemCommands check = new MemCommands();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedErr;
+    @RegisterExtension
+    final ErrorStream err = new ErrorStream();
 
     @BeforeEach
     void wire() {
@@ -36,17 +33,10 @@ class FrameAndActorCommandsTest {
         check.machine = machine;
         check.frames = allocator;
         check.actors = table;
-        savedErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
     }
 
     private String errors() {
-        return err.toString(StandardCharsets.UTF_8);
+        return err.text();
     }
 
     @Test
