@@ -186,6 +186,24 @@ public class ShellIT {
         assertEquals(tlb, ok("mmu:tlb").out());
     }
 
+    @Test
+    public void wrongNumberOfArgumentsIsOneUsageLine() throws Exception {
+        for (String line : new String[] {"mem:xp", "mem:xp 1 2 3", "mem:poke 0x1000", "cpu:set cr3", "mmu:walk",
+                "mmu:access 0x1000", "mem:map extra", "cpu:regs now"}) {
+            ShellSession.Output o = shell.run(line);
+            String command = line.split(" ")[0];
+            assertOneErrorLine(o, command + ": usage: " + command);
+        }
+    }
+
+    @Test
+    public void commandsWithOnlyOptionsStillRunWithoutArguments() throws Exception {
+        assertTrue(ok("mem:map").out().startsWith("BASE"));
+        assertTrue(ok("mem:map --json").out().startsWith("[{"));
+        assertTrue(ok("mmu:tlb").out().startsWith("TLB empty"));
+        assertTrue(ok("mem:xp 0x9000 16").out().startsWith("00009000"));
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Builds the page directory and table with mem:poke, loads CR3 and turns paging on. */

@@ -68,9 +68,9 @@ public class ActorCommands {
 
     @Descriptor("frames each actor holds against its quota")
     public Object stats(
-            @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+            @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") String json) {
         return Commands.run("actor:stats", () -> {
-            if (json) {
+            if (Boolean.parseBoolean(json)) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Actor a : actors.list()) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -108,5 +108,32 @@ public class ActorCommands {
 
     private static String limit(long quota, String shown) {
         return quota == 0 ? "unlimited" : shown;
+    }
+
+    // ---- any other number of arguments: one line of usage -------------------------------------
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object create(String... other) {
+        return Commands.usage("actor:create", "[--frames N] [--heap BYTES] NAME");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object list(String... other) {
+        return Commands.usage("actor:list", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object quota(String... other) {
+        return Commands.usage("actor:quota", "[--frames N] [--heap BYTES] NAME");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object stats(String... other) {
+        return Commands.usage("actor:stats", "[--json]");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object destroy(String... other) {
+        return Commands.usage("actor:destroy", "NAME");
     }
 }

@@ -103,4 +103,16 @@ public class CpuCommands {
         }
         return set.isEmpty() ? "-" : String.join(" ", set);
     }
+
+    // ---- any other number of arguments: one line of usage -------------------------------------
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object regs(String... other) {
+        return Commands.usage("cpu:regs", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object set(String... other) {
+        return Commands.usage("cpu:set", "cr0|cr2|cr3|cr4|cpl VALUE");
+    }
 }

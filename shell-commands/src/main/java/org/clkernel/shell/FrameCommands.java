@@ -102,19 +102,20 @@ public class FrameCommands {
     @Descriptor("allocate a block of 2^ORDER frames")
     public Object alloc(
             @Descriptor("owning actor (default: kernel)") @Parameter(names = {"-a", "--actor"}, absentValue = "kernel") String actor,
-            @Descriptor("take it below 16 MiB (GFP DMA)") @Parameter(names = {"-d", "--dma"}, presentValue = "true", absentValue = "false") boolean dma,
-            @Descriptor("zero-fill it (GFP ZERO)") @Parameter(names = {"-z", "--zero"}, presentValue = "true", absentValue = "false") boolean zero,
+            @Descriptor("take it below 16 MiB (GFP DMA)") @Parameter(names = {"-d", "--dma"}, presentValue = "true", absentValue = "false") String dma,
+            @Descriptor("zero-fill it (GFP ZERO)") @Parameter(names = {"-z", "--zero"}, presentValue = "true", absentValue = "false") String zero,
             @Descriptor("order, 0 (4 KiB) to 10 (4 MiB)") String order) {
         return Commands.run("mem:alloc", () -> {
             int o = (int) Args.number("order", order, 0, FrameAllocator.MAX_ORDER);
             Actor owner = actor(actor);
-            long pfn = frames.allocate(o, owner.id(), (dma ? Gfp.DMA : 0) | (zero ? Gfp.ZERO : 0));
+            boolean below16M = Boolean.parseBoolean(dma);
+            long pfn = frames.allocate(o, owner.id(), (below16M ? Gfp.DMA : 0) | (Boolean.parseBoolean(zero) ? Gfp.ZERO : 0));
             if (pfn == FrameAllocator.OVER_QUOTA) {
                 throw new IllegalStateException(String.format("actor %s is at its quota (%d of %d frames)",
                         owner.name(), frames.framesOwned(owner.id()), owner.frameQuota()));
             }
             if (pfn < 0) {
-                throw new IllegalStateException("out of memory: no free block of order " + o + (dma ? " below 16 MiB" : ""));
+                throw new IllegalStateException("out of memory: no free block of order " + o + (below16M ? " below 16 MiB" : ""));
             }
             long pa = pfn << 12;
             return String.format("pfn 0x%x order %d: %s-%s (%s) for %s", pfn, o, Args.hex32(pa),
@@ -151,5 +152,32 @@ public class FrameCommands {
             throw new IllegalStateException("no actor registry is running");
         }
         return registry.find(name).orElseThrow(() -> new IllegalArgumentException("no actor named '" + name + "'"));
+    }
+
+    // ---- any other number of arguments: one line of usage -------------------------------------
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object buddyinfo(String... other) {
+        return Commands.usage("mem:buddyinfo", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object meminfo(String... other) {
+        return Commands.usage("mem:meminfo", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object fragmentation(String... other) {
+        return Commands.usage("mem:fragmentation", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object alloc(String... other) {
+        return Commands.usage("mem:alloc", "[--actor NAME] [--dma] [--zero] ORDER");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object free(String... other) {
+        return Commands.usage("mem:free", "[--actor NAME] PFN ORDER");
     }
 }

@@ -79,10 +79,10 @@ public class MemCommands {
 
     @Descriptor("the firmware memory map (E820), as the Multiboot mmap hands it to the kernel")
     public Object map(
-            @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+            @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") String json) {
         return Commands.run("mem:map", () -> {
             List<MemoryRegion> map = machine.memoryMap();
-            if (json) {
+            if (Boolean.parseBoolean(json)) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (MemoryRegion r : map) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -186,5 +186,37 @@ public class MemCommands {
             }
             return s.toString();
         });
+    }
+
+    // ---- any other number of arguments: one line of usage -------------------------------------
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object info(String... other) {
+        return Commands.usage("mem:info", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object map(String... other) {
+        return Commands.usage("mem:map", "[--json]");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object xp(String... other) {
+        return Commands.usage("mem:xp", "ADDR [COUNT]");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object poke(String... other) {
+        return Commands.usage("mem:poke", "[--size 1|2|4] ADDR VALUE");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object vga(String... other) {
+        return Commands.usage("mem:vga", "");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object check(String... other) {
+        return Commands.usage("mem:check", "");
     }
 }

@@ -102,11 +102,11 @@ public class MmuCommands {
 
     @Descriptor("list the TLB entries of the shell's CPU context")
     public Object tlb(
-            @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+            @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") String json) {
         return Commands.run("mmu:tlb", () -> {
             CpuContext cpu = machine.context(CpuCommands.SHELL_CONTEXT);
             List<TlbEntry> entries = cpu.tlbEntries();
-            if (json) {
+            if (Boolean.parseBoolean(json)) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (TlbEntry e : entries) {
                     Map<String, Object> row = new LinkedHashMap<>();
@@ -144,5 +144,27 @@ public class MmuCommands {
             int dropped = before - cpu.tlbEntries().size();
             return String.format("invlpg %s: %d TLB entr%s dropped", Args.hex32(va), dropped, dropped == 1 ? "y" : "ies");
         });
+    }
+
+    // ---- any other number of arguments: one line of usage -------------------------------------
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object access(String... other) {
+        return Commands.usage("mmu:access", "[--cpl N] VA r|w|x");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object walk(String... other) {
+        return Commands.usage("mmu:walk", "VA");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object tlb(String... other) {
+        return Commands.usage("mmu:tlb", "[--json]");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object invlpg(String... other) {
+        return Commands.usage("mmu:invlpg", "VA");
     }
 }

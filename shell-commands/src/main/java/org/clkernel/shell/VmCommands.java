@@ -88,4 +88,16 @@ public class VmCommands {
             throw new IllegalStateException("cannot read " + path + ": " + e.getMessage());
         }
     }
+
+    // ---- any other number of arguments: one line of usage -------------------------------------
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object policy(String... other) {
+        return Commands.usage("vm:policy", "list");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object replay(String... other) {
+        return Commands.usage("vm:replay", "[--policy NAME|all] --frames N [--mode sim] FILE");
+    }
 }

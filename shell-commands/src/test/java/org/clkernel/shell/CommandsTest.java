@@ -33,7 +33,7 @@ class CommandsTest {
 
     @Test
     void mapListsTheFirmwareRegionsAlignedWithSizes() {
-        String map = (String) mem.map(false);
+        String map = (String) mem.map("false");
         assertTrue(map.startsWith("BASE        LAST            SIZE  TYPE\n"), map);
         assertTrue(map.contains("0x00100000  0x03feffff  62.9 MiB  usable\n"), map);
         assertTrue(map.contains("0x03ff0000  0x03ffffff    64 KiB  ACPI data\n"), map);
@@ -41,7 +41,7 @@ class CommandsTest {
 
     @Test
     void mapAsJsonHasOneObjectPerRegion() {
-        String json = (String) mem.map(true);
+        String json = (String) mem.map("true");
         assertTrue(json.startsWith("[{\"base\":0,\"length\":654336,\"type\":\"usable\",\"code\":1}"), json);
         assertEquals(machine.memoryMap().size(), json.split("\\{").length - 1);
     }
@@ -130,10 +130,10 @@ class CommandsTest {
     void tlbListsACachedTranslationUntilInvlpg() {
         mapOnePage();
         mmu.access("current", "0x1234", "r");
-        String tlb = (String) mmu.tlb(false);
+        String tlb = (String) mmu.tlb("false");
         assertTrue(tlb.contains("0x00001000  0x00300000  4K    UR      -  -"), tlb);
         assertEquals("invlpg 0x00001fff: 1 TLB entry dropped", mmu.invlpg("0x1fff"));
-        assertEquals("TLB empty (64 entries)\n", mmu.tlb(false));
+        assertEquals("TLB empty (64 entries)\n", mmu.tlb("false"));
     }
 
     @Test

@@ -69,18 +69,18 @@ class FrameAndActorCommandsTest {
     @Test
     void allocForAnActorCountsAgainstItsQuotaAndFreeGivesItBack() {
         actor.create("2", "0", "net");
-        String out = (String) mem.alloc("net", false, false, "1");
+        String out = (String) mem.alloc("net", "false", "false", "1");
         assertTrue(out.matches("pfn 0x[0-9a-f]+ order 1: 0x[0-9a-f]{8}-0x[0-9a-f]{8} \\(8 KiB\\) for net"), out);
-        assertNull(mem.alloc("net", false, false, "0"));
+        assertNull(mem.alloc("net", "false", "false", "0"));
         assertEquals("mem:alloc: actor net is at its quota (2 of 2 frames)\n", errors());
         String pfn = out.substring(4, out.indexOf(' ', 4));
         assertEquals("freed pfn " + pfn + " order 1 (8 KiB)", mem.free("", pfn, "1"));
-        assertTrue(((String) actor.stats(false)).contains(" 1  net          0          2   0%     0 B"), (String) actor.stats(false));
+        assertTrue(((String) actor.stats("false")).contains(" 1  net          0          2   0%     0 B"), (String) actor.stats("false"));
     }
 
     @Test
     void aDoubleFreeIsOneLineAndTheCheckStaysClean() {
-        String out = (String) mem.alloc("kernel", true, false, "0");
+        String out = (String) mem.alloc("kernel", "true", "false", "0");
         String pfn = out.substring(4, out.indexOf(' ', 4));
         mem.free("", pfn, "0");
         assertNull(mem.free("", pfn, "0"));
@@ -112,7 +112,7 @@ class FrameAndActorCommandsTest {
     @Test
     void destroyReleasesTheActorsFrames() {
         actor.create("0", "0", "tmp");
-        mem.alloc("tmp", false, false, "3");
+        mem.alloc("tmp", "false", "false", "3");
         assertEquals("destroyed actor 'tmp': 8 frames released", actor.destroy("tmp"));
         assertNull(actor.destroy("kernel"));
         assertEquals("actor:destroy: the kernel actor cannot be destroyed\n", errors());
