@@ -28,6 +28,9 @@ import org.clkernel.api.x86.PageFaultError;
  * checked against the current CPL and CR0.WP, as hardware does; a refused access through a cached
  * entry faults without a walk (a "spurious" fault after a rights upgrade without INVLPG, SDM
  * §4.10.4.3), and a write through a clean entry walks again to set D.
+ *
+ * <p>Invalidations that other threads request ({@link #requestInvlpg}, {@link #requestFlush}) wait
+ * in a queue; while it is not empty every access takes the slow path, which applies them first.
  */
 final class Cpu implements CpuContext {
     /** How many times one access is retried after the handler says it fixed the fault. */
@@ -40,6 +43,8 @@ final class Cpu implements CpuContext {
     private final int[] tlbWord;
     private final int[] tlbFrame;
     private final int tlbMask;
+    /** Invalidations other threads asked for; applied before the next translation. */
+    private final PendingInvalidations shootdowns = new PendingInvalidations();
 
     private int cr0 = RESET_CR0;
     private long cr2;
@@ -176,7 +181,31 @@ final class Cpu implements CpuContext {
     }
 
     @Override
+    public void requestInvlpg(long linearAddress) {
+        checkLinear(linearAddress, 1);
+        shootdowns.invalidate((int) linearAddress);
+    }
+
+    @Override
+    public void requestFlush() {
+        shootdowns.flush();
+    }
+
+    /** Runs on this context's thread: the only place requested invalidations reach the TLB. */
+    private void applyShootdowns() {
+        int dropped = shootdowns.drain(tlb);
+        if (dropped < 0) {
+            tlbFlushes++;
+        } else {
+            invlpgs += dropped;
+        }
+    }
+
+    @Override
     public List<TlbEntry> tlbEntries() {
+        if (shootdowns.pending) {
+            applyShootdowns();
+        }
         return tlb.entries();
     }
 
@@ -206,6 +235,9 @@ final class Cpu implements CpuContext {
     @Override
     public long translate(long linearAddress, AccessKind access) {
         checkLinear(linearAddress, 1);
+        if (shootdowns.pending) {
+            applyShootdowns();
+        }
         if (cr0 >= 0) { // CR0.PG is bit 31: a non-negative CR0 means paging is off
             return linearAddress;
         }
@@ -273,7 +305,7 @@ final class Cpu implements CpuContext {
         if (cr0 >= 0) {
             return bus.read8(va);
         }
-        if ((va >>> 32) == 0) {
+        if ((va >>> 32) == 0 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -290,7 +322,7 @@ final class Cpu implements CpuContext {
             return bus.read16(va);
         }
         int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 2) {
+        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 2 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -307,7 +339,7 @@ final class Cpu implements CpuContext {
             return bus.read32(va);
         }
         int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 4) {
+        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 4 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -324,7 +356,7 @@ final class Cpu implements CpuContext {
             return bus.read64(va);
         }
         int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 8) {
+        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 8 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -341,7 +373,7 @@ final class Cpu implements CpuContext {
             bus.write8(va, value);
             return;
         }
-        if ((va >>> 32) == 0) {
+        if ((va >>> 32) == 0 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -360,7 +392,7 @@ final class Cpu implements CpuContext {
             return;
         }
         int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 2) {
+        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 2 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -379,7 +411,7 @@ final class Cpu implements CpuContext {
             return;
         }
         int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 4) {
+        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 4 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];
@@ -398,7 +430,7 @@ final class Cpu implements CpuContext {
             return;
         }
         int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 8) {
+        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 8 && !shootdowns.pending) {
             int linear = (int) va;
             int i = (linear >>> 12) & tlbMask;
             int w = tlbWord[i];

@@ -55,6 +55,27 @@ public interface CpuContext extends MemoryAccess {
     /** Drops every TLB entry, global ones included. */
     void flushTlb();
 
+    /**
+     * A TLB shootdown: asks this context to drop the entries for the page (4 KiB or 4 MiB) holding
+     * this linear address before its next translation, as an inter-processor interrupt asks another
+     * CPU to run INVLPG. Unlike {@link #invlpg}, which is this context's own instruction, it may be
+     * called from any thread while the context runs on another. Every access that starts after this
+     * call returns sees the invalidation; an access already under way may still complete through the
+     * old entry, as an instruction in flight when the interrupt arrives does. Applied invalidations
+     * count as INVLPGs in {@link #counters()}.
+     *
+     * @since 1.1
+     */
+    void requestInvlpg(long linearAddress);
+
+    /**
+     * A TLB shootdown of everything, global entries included: like {@link #requestInvlpg}, from any
+     * thread, applied before the context's next translation; counted as a TLB flush.
+     *
+     * @since 1.1
+     */
+    void requestFlush();
+
     /** The current TLB contents. */
     List<TlbEntry> tlbEntries();
 

@@ -1,9 +1,11 @@
 /**
  * The emulated x86 machine: physical memory, the memory map, MMIO devices, CPU contexts with their
  * MMU and TLB, and the anchor table through which subsystems find their state in RAM.
+ *
+ * <p>1.1.0: {@code CpuContext.requestInvlpg} and {@code requestFlush}, TLB shootdowns from any thread.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.clkernel.api.machine;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,71 @@
+package org.clkernel.paging.space;
+
+import static org.clkernel.api.x86.Paging.A;
+import static org.clkernel.api.x86.Paging.D;
+import static org.clkernel.api.x86.Paging.FRAME_4K;
+import static org.clkernel.api.x86.Paging.G;
+import static org.clkernel.api.x86.Paging.P;
+import static org.clkernel.api.x86.Paging.PCD;
+import static org.clkernel.api.x86.Paging.PS;
+import static org.clkernel.api.x86.Paging.PWT;
+import static org.clkernel.api.x86.Paging.RW;
+import static org.clkernel.api.x86.Paging.US;
+
+import org.clkernel.api.machine.PageFault;
+import org.clkernel.api.paging.Prot;
+import org.clkernel.api.x86.Cr0;
+
+/**
+ * The PDE and PTE values this kernel writes. Bits 11:9 of an entry are ignored by the MMU and free
+ * for the kernel (SDM table 4-6); {@link #ANONYMOUS} uses bit 9.
+ */
+final class Entries {
+    /** PTE bit 9: the frame was filled on demand and belongs to the space, which frees it on unmap. */
+    static final int ANONYMOUS = 1 << 9;
+    /** What A and D may change in an entry behind the kernel's back. */
+    static final int HARDWARE_SET = A | D;
+
+    private Entries() {
+    }
+
+    /** A PDE of the user half: user tables let the PTE decide the rights. */
+    static int userPde(long table) {
+        return (int) table | P | RW | US;
+    }
+
+    /** A PDE of a kernel table: supervisor, so a user access to the kernel half faults with P set. */
+    static int kernelPde(long table) {
+        return (int) table | P | RW;
+    }
+
+    /** A direct-map PDE: a global supervisor 4 MiB page. */
+    static int directMapPde(long physical) {
+        return (int) physical | P | RW | PS | G;
+    }
+
+    /** A PTE; kernel pages are global, user pages are not. */
+    static int pte(long frame, int prot, boolean kernel, boolean anonymous) {
+        return ((int) frame & FRAME_4K) | P | (prot & Prot.ALL) | (kernel ? G : 0) | (anonymous ? ANONYMOUS : 0);
+    }
+
+    static int ioPte(long frame) {
+        return ((int) frame & FRAME_4K) | P | RW | PCD | PWT | G;
+    }
+
+    static boolean present(int entry) {
+        return (entry & P) != 0;
+    }
+
+    static long frame(int entry) {
+        return entry & FRAME_4K & 0xFFFFFFFFL;
+    }
+
+    /** Whether rights combined from PDE and PTE allow the access that faulted (SDM §4.6). */
+    static boolean allows(int rights, PageFault fault, int cr0) {
+        boolean writable = (rights & RW) != 0;
+        if (fault.isUser()) {
+            return (rights & US) != 0 && (!fault.isWrite() || writable);
+        }
+        return !fault.isWrite() || writable || (cr0 & Cr0.WP) == 0;
+    }
+}
