@@ -300,20 +300,32 @@ final class Cpu implements CpuContext {
 
     // ---- loads and stores ----------------------------------------------------------------------
 
+    /**
+     * The fast path of every access: the physical address when the access stays inside one page and
+     * the TLB caches its page with the rights it needs ({@link #readNeed} or {@link #writeNeed}) and
+     * no invalidation is waiting; -1 sends the access to the slow path.
+     */
+    private long hit(long va, int size, int need) {
+        int off = (int) va & PAGE_MASK;
+        if ((va >>> 32) != 0 || off > PAGE_SIZE - size || shootdowns.pending) {
+            return -1;
+        }
+        int linear = (int) va;
+        int i = (linear >>> 12) & tlbMask;
+        int w = tlbWord[i];
+        if (((w ^ linear) & Tlb.PAGE) != 0 || (w & need) != need) {
+            return -1;
+        }
+        return (tlbFrame[i] & 0xFFFFFFFFL) | off;
+    }
+
     @Override
     public int read8(long va) {
-        if (cr0 >= 0) {
+        if (cr0 >= 0) { // CR0.PG clear: linear addresses are physical
             return bus.read8(va);
         }
-        if ((va >>> 32) == 0 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & readNeed) == readNeed) {
-                return bus.read8((tlbFrame[i] & 0xFFFFFFFFL) | (linear & PAGE_MASK));
-            }
-        }
-        return bus.read8(translate(va, AccessKind.READ));
+        long pa = hit(va, 1, readNeed);
+        return bus.read8(pa >= 0 ? pa : translate(va, AccessKind.READ));
     }
 
     @Override
@@ -321,16 +333,8 @@ final class Cpu implements CpuContext {
         if (cr0 >= 0) {
             return bus.read16(va);
         }
-        int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 2 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & readNeed) == readNeed) {
-                return bus.read16((tlbFrame[i] & 0xFFFFFFFFL) | off);
-            }
-        }
-        return (int) readSlow(va, 2);
+        long pa = hit(va, 2, readNeed);
+        return pa >= 0 ? bus.read16(pa) : (int) readSlow(va, 2);
     }
 
     @Override
@@ -338,16 +342,8 @@ final class Cpu implements CpuContext {
         if (cr0 >= 0) {
             return bus.read32(va);
         }
-        int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 4 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & readNeed) == readNeed) {
-                return bus.read32((tlbFrame[i] & 0xFFFFFFFFL) | off);
-            }
-        }
-        return (int) readSlow(va, 4);
+        long pa = hit(va, 4, readNeed);
+        return pa >= 0 ? bus.read32(pa) : (int) readSlow(va, 4);
     }
 
     @Override
@@ -355,16 +351,8 @@ final class Cpu implements CpuContext {
         if (cr0 >= 0) {
             return bus.read64(va);
         }
-        int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 8 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & readNeed) == readNeed) {
-                return bus.read64((tlbFrame[i] & 0xFFFFFFFFL) | off);
-            }
-        }
-        return readSlow(va, 8);
+        long pa = hit(va, 8, readNeed);
+        return pa >= 0 ? bus.read64(pa) : readSlow(va, 8);
     }
 
     @Override
@@ -373,16 +361,8 @@ final class Cpu implements CpuContext {
             bus.write8(va, value);
             return;
         }
-        if ((va >>> 32) == 0 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & writeNeed) == writeNeed) {
-                bus.write8((tlbFrame[i] & 0xFFFFFFFFL) | (linear & PAGE_MASK), value);
-                return;
-            }
-        }
-        bus.write8(translate(va, AccessKind.WRITE), value);
+        long pa = hit(va, 1, writeNeed);
+        bus.write8(pa >= 0 ? pa : translate(va, AccessKind.WRITE), value);
     }
 
     @Override
@@ -391,17 +371,12 @@ final class Cpu implements CpuContext {
             bus.write16(va, value);
             return;
         }
-        int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 2 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & writeNeed) == writeNeed) {
-                bus.write16((tlbFrame[i] & 0xFFFFFFFFL) | off, value);
-                return;
-            }
+        long pa = hit(va, 2, writeNeed);
+        if (pa >= 0) {
+            bus.write16(pa, value);
+        } else {
+            writeSlow(va, 2, value);
         }
-        writeSlow(va, 2, value);
     }
 
     @Override
@@ -410,17 +385,12 @@ final class Cpu implements CpuContext {
             bus.write32(va, value);
             return;
         }
-        int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 4 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & writeNeed) == writeNeed) {
-                bus.write32((tlbFrame[i] & 0xFFFFFFFFL) | off, value);
-                return;
-            }
+        long pa = hit(va, 4, writeNeed);
+        if (pa >= 0) {
+            bus.write32(pa, value);
+        } else {
+            writeSlow(va, 4, value);
         }
-        writeSlow(va, 4, value);
     }
 
     @Override
@@ -429,17 +399,12 @@ final class Cpu implements CpuContext {
             bus.write64(va, value);
             return;
         }
-        int off = (int) va & PAGE_MASK;
-        if ((va >>> 32) == 0 && off <= PAGE_SIZE - 8 && !shootdowns.pending) {
-            int linear = (int) va;
-            int i = (linear >>> 12) & tlbMask;
-            int w = tlbWord[i];
-            if (((w ^ linear) & Tlb.PAGE) == 0 && (w & writeNeed) == writeNeed) {
-                bus.write64((tlbFrame[i] & 0xFFFFFFFFL) | off, value);
-                return;
-            }
+        long pa = hit(va, 8, writeNeed);
+        if (pa >= 0) {
+            bus.write64(pa, value);
+        } else {
+            writeSlow(va, 8, value);
         }
-        writeSlow(va, 8, value);
     }
 
     /** A load that misses the TLB or crosses a page: both pages translate before any byte moves. */
