@@ -13,6 +13,7 @@ import org.clkernel.api.machine.Machine;
 import org.clkernel.api.machine.MemoryRegion;
 import org.clkernel.api.machine.MmioDevice;
 import org.clkernel.api.machine.PhysicalMemory;
+import org.clkernel.api.machine.SwapDevice;
 import org.clkernel.api.machine.VgaText;
 
 /**
@@ -23,22 +24,30 @@ import org.clkernel.api.machine.VgaText;
 public final class EmulatedMachine implements Machine {
     public static final int DEFAULT_RAM_MIB = 128;
     public static final int DEFAULT_TLB_ENTRIES = 64;
+    public static final int DEFAULT_SWAP_MIB = 64;
 
     private final PhysicalBus bus;
     private final List<MemoryRegion> memoryMap;
     private final VgaTextDevice vga = new VgaTextDevice();
     private final RamAnchorTable anchors;
+    private final SwapDisk swap;
     private final Map<String, Cpu> contexts = new LinkedHashMap<>();
     private final long bootId = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
     private volatile int tlbEntries;
 
     public EmulatedMachine(int ramMiB, int tlbEntries) {
+        this(ramMiB, tlbEntries, DEFAULT_SWAP_MIB);
+    }
+
+    /** A machine with a swap disk of {@code swapMiB} (0 to 4096; 0: none). */
+    public EmulatedMachine(int ramMiB, int tlbEntries, int swapMiB) {
         long ramSize = (long) ramMiB << 20;
         this.memoryMap = PcMemoryMap.forRam(ramSize);
         new Tlb(tlbEntries); // validates the capacity before anything is built
         this.tlbEntries = tlbEntries;
         this.bus = new PhysicalBus(new Ram(ramSize));
         bus.attach(vga);
+        this.swap = new SwapDisk(bus, swapMiB);
         MultibootInfo.write(bus, memoryMap);
         anchors = new RamAnchorTable(bus);
         anchors.format();
@@ -74,6 +83,11 @@ public final class EmulatedMachine implements Machine {
     @Override
     public VgaText vga() {
         return vga;
+    }
+
+    @Override
+    public SwapDevice swap() {
+        return swap;
     }
 
     @Override
@@ -121,6 +135,7 @@ public final class EmulatedMachine implements Machine {
 
     @Override
     public String toString() {
-        return String.format("machine %016x: %d MiB RAM", bootId, bus.ramSize() >> 20);
+        return String.format("machine %016x: %d MiB RAM, %d MiB swap", bootId, bus.ramSize() >> 20,
+                (long) swap.slots() * SwapDevice.SLOT_SIZE >> 20);
     }
 }

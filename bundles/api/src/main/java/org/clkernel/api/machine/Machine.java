@@ -30,6 +30,13 @@ public interface Machine {
 
     VgaText vga();
 
+    /**
+     * The swap disk, sized by the configuration property {@code swap.mib}; a new size is a reset.
+     *
+     * @since 1.2
+     */
+    SwapDevice swap();
+
     List<MmioDevice> devices();
 
     /** The context of this name, created on first use with the reset state of a Multiboot hand-off. */

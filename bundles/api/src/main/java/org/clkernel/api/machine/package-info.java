@@ -3,9 +3,10 @@
  * MMU and TLB, and the anchor table through which subsystems find their state in RAM.
  *
  * <p>1.1.0: {@code CpuContext.requestInvlpg} and {@code requestFlush}, TLB shootdowns from any thread.
+ * <p>1.2.0: {@code SwapDevice} and {@code Machine.swap()}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.clkernel.api.machine;
 
 import org.osgi.annotation.bundle.Export;

@@ -29,6 +29,12 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface VirtualMemory {
 
+    /** Configuration PID of the paging system (property {@code policy}: the replacement policy to use). */
+    String PID = "org.clkernel.paging";
+
+    /** Name of the built-in FIFO policy that serves when no installed policy can. */
+    String BUILTIN_POLICY = "builtin-fifo";
+
     /**
      * Creates an actor's address space: a directory with the kernel half and an empty user half.
      *
@@ -39,9 +45,9 @@ public interface VirtualMemory {
     AddressSpace createSpace(int actor);
 
     /**
-     * Destroys an actor's space: frees the frames the space itself filled on demand, the user page
-     * tables, the region list and the directory. Frames mapped with {@link #map} stay with
-     * whoever owns them.
+     * Destroys an actor's space: frees the frames the space itself filled on demand, its swap
+     * slots, the user page tables, the region list and the directory. Frames mapped with
+     * {@link #map} stay with whoever owns them.
      *
      * @return the frames freed
      * @throws IllegalArgumentException for the kernel or an actor without a space
@@ -79,9 +85,10 @@ public interface VirtualMemory {
 
     /**
      * Unmaps one page and shoots its translation down. A page the space filled on demand goes back
-     * to the frame allocator (its region stays: the next touch gets a fresh zero page).
+     * to the frame allocator and its swap slot, if any, is freed (its region stays: the next touch
+     * gets a fresh zero page); so is the slot of a page that is swapped out.
      *
-     * @return the physical address that was mapped, or -1 if none was
+     * @return the physical address that was mapped, or -1 if none was (a swapped-out page included)
      */
     long unmap(int actor, long va);
 
@@ -111,10 +118,15 @@ public interface VirtualMemory {
 
     /**
      * Reserves a demand-zero region: the first touch of a page in it faults, and the fault handler
-     * maps a zeroed frame owned by the actor (a minor fault). When the actor is out of quota or
-     * memory is out, the fault stays unresolved and the access ends in a
-     * {@link org.clkernel.api.machine.PageFaultException}. Pages mapped in the range already stay.
-     * The same rules as {@link #map} apply to where and with what protection.
+     * maps a zeroed frame owned by the actor (a minor fault). Pages of user regions are pageable:
+     * when the space is at its {@linkplain #residentLimit resident limit}, or the allocator refuses
+     * a frame (out of memory, over quota), the replacement policy picks a resident page of the same
+     * space, which goes to the swap device, and its frame serves the fault; touching a swapped page
+     * reads it back (a major fault). Only when no page can be evicted (no swap slot, nothing
+     * resident) does the fault stay unresolved and the access end in a
+     * {@link org.clkernel.api.machine.PageFaultException}. Kernel pages are never swapped. Pages
+     * mapped in the range already stay. The same rules as {@link #map} apply to where and with what
+     * protection.
      *
      * @throws IllegalArgumentException for a bad range or protection, or one that overlaps a region
      * @throws IllegalStateException    when the space's region list is full or no frame is left for it
@@ -123,6 +135,41 @@ public interface VirtualMemory {
 
     /** An actor's regions, in address order. */
     List<Region> regions(int actor);
+
+    /** Pages of a user space filled on demand that are resident now (its pageable resident set). */
+    long residentPages(int actor);
+
+    /**
+     * The most pages of a space's regions that may be resident at once: the limit set by
+     * {@link #setResidentLimit}, else the actor's frame quota, else 0 for unlimited (such a space
+     * evicts only when the frame allocator refuses it a frame).
+     */
+    long residentLimit(int actor);
+
+    /**
+     * Sets a user space's resident limit; 0 goes back to the default (the frame quota). A limit
+     * below the current resident set takes effect at the next fault, which evicts down to it.
+     *
+     * @throws IllegalArgumentException for the kernel, an actor without a space, or a negative or
+     *                                  too large limit
+     */
+    void setResidentLimit(int actor, long pages);
+
+    /** How much of the swap device holds pages. */
+    SwapUsage swapUsage();
+
+    /**
+     * Chooses the page-replacement policy by name (as {@code policy.name} gives it, or
+     * {@link #BUILTIN_POLICY}); {@code null} or empty goes back to the configured one, else the
+     * best-ranked one installed. Every space's resident set moves to the new policy without losing
+     * or double-counting a page.
+     *
+     * @throws IllegalArgumentException when no policy of that name is installed
+     */
+    void usePolicy(String name);
+
+    /** The name of the policy in use now ({@link #BUILTIN_POLICY} when none installed serves). */
+    String policy();
 
     /** One space's counters. */
     PagingCounters counters(int actor);

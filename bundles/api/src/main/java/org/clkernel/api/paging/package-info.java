@@ -3,9 +3,10 @@
  * ({@link org.clkernel.api.paging.VirtualMemory}), and trace replay through replacement policies.
  *
  * <p>1.1.0: {@code VirtualMemory} and its records and constants.
+ * <p>1.2.0: demand paging with swap: resident limits, {@code SwapUsage}, policy choice.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.clkernel.api.paging;
 
 import org.osgi.annotation.bundle.Export;

@@ -17,9 +17,11 @@ import org.clkernel.api.x86.Paging;
  * <ul>
  * <li>a page that is mapped now with rights that allow the access: another context mapped it
  *     meanwhile, or rights were added without a shootdown (a spurious fault); retried at once;</li>
- * <li>the first touch of a page of a region whose protection allows the access: a zeroed frame of
- *     the region's owner is mapped (a minor fault) and the access retried. With no frame to be had
- *     (out of memory, over quota) the fault stays unresolved.</li>
+ * <li>a page of a region whose protection allows the access, touched first or swapped out: the
+ *     {@link Pager} maps a frame of the region's owner, zeroed (a minor fault) or read back from
+ *     swap (a major fault), evicting a page of the space if it must, and the access is retried.
+ *     With no frame to be had even so, the fault stays unresolved. Kernel regions are filled with
+ *     zeroed frames and never swapped.</li>
  * </ul>
  * The space is the one whose directory the context's CR3 holds; an address in the kernel half
  * belongs to the kernel's space, whose regions and frames serve it.
@@ -27,10 +29,12 @@ import org.clkernel.api.x86.Paging;
 final class DemandFaultHandler implements PageFaultHandler {
     private final PagingState s;
     private final Mappings mappings;
+    private final Pager pager;
 
-    DemandFaultHandler(PagingState state, Mappings mappings) {
+    DemandFaultHandler(PagingState state, Mappings mappings, Pager pager) {
         this.s = state;
         this.mappings = mappings;
+        this.pager = pager;
     }
 
     @Override
@@ -58,7 +62,8 @@ final class DemandFaultHandler implements PageFaultHandler {
             if (region == null || !Entries.allows(region.prot(), fault, context.cr0())) {
                 return false;
             }
-            return mappings.fill(owner, va, region.prot());
+            return owner == FrameAllocator.KERNEL ? mappings.fill(owner, va, region.prot())
+                    : pager.fault(owner, va, region.prot());
         }
     }
 }

@@ -18,10 +18,20 @@ import org.clkernel.api.x86.Cr0;
 /**
  * The PDE and PTE values this kernel writes. Bits 11:9 of an entry are ignored by the MMU and free
  * for the kernel (SDM table 4-6); {@link #ANONYMOUS} uses bit 9.
+ *
+ * <p>A swapped-out page keeps a not-present PTE (P = 0, so the MMU ignores every other bit and
+ * faults) that says where the page is: {@code slot << 12 | SWAPPED | ANONYMOUS}, the swap slot in
+ * bits 31:12 (up to 2^20 slots, a 4 GiB device), bit 10 {@link #SWAPPED}, bit 9 as for the
+ * resident page. Its protection is the region's, read again at swap-in. Every other not-present
+ * entry is 0.
  */
 final class Entries {
     /** PTE bit 9: the frame was filled on demand and belongs to the space, which frees it on unmap. */
     static final int ANONYMOUS = 1 << 9;
+    /** PTE bit 10 of a not-present entry: the page is on the swap device, in the slot of bits 31:12. */
+    static final int SWAPPED = 1 << 10;
+    /** Swap slots a PTE can name. */
+    static final int MAX_SLOTS = 1 << 20;
     /** What A and D may change in an entry behind the kernel's back. */
     static final int HARDWARE_SET = A | D;
 
@@ -50,6 +60,24 @@ final class Entries {
 
     static int ioPte(long frame) {
         return ((int) frame & FRAME_4K) | P | RW | PCD | PWT | G;
+    }
+
+    /** The not-present PTE of a page in a swap slot. */
+    static int swapEntry(int slot) {
+        return slot << 12 | SWAPPED | ANONYMOUS;
+    }
+
+    static boolean swapped(int entry) {
+        return (entry & (P | SWAPPED)) == SWAPPED;
+    }
+
+    static int slot(int entry) {
+        return entry >>> 12;
+    }
+
+    /** A present page the space filled on demand: pageable. */
+    static boolean pageable(int entry) {
+        return (entry & (P | ANONYMOUS)) == (P | ANONYMOUS);
     }
 
     static boolean present(int entry) {

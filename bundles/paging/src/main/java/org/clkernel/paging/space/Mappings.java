@@ -21,9 +21,11 @@ import org.clkernel.paging.space.SpaceTable.Counter;
  */
 final class Mappings {
     private final PagingState s;
+    private final Pager pager;
 
-    Mappings(PagingState state) {
+    Mappings(PagingState state, Pager pager) {
         this.s = state;
+        this.pager = pager;
     }
 
     private static boolean kernel(int actor) {
@@ -54,10 +56,16 @@ final class Mappings {
             throw new IllegalArgumentException(String.format("0x%08x is mapped already (to 0x%08x); unmap it first",
                     va, frame(old)));
         }
+        if (Entries.swapped(old)) {
+            throw new IllegalArgumentException(String.format("0x%08x holds a page that is swapped out; unmap it first", va));
+        }
         s.tables.write(at, Entries.pte(pa, prot, kernel(actor), false));
     }
 
-    /** Fills a page of a region with a zeroed frame of the actor. @return false when no frame is to be had */
+    /**
+     * Fills a page of a kernel region with a zeroed frame (user regions are the {@link Pager}'s).
+     * @return false when no frame is to be had
+     */
     boolean fill(int actor, long va, int prot) {
         long pfn = s.frames.allocate(0, actor, Gfp.ZERO);
         if (pfn < 0) {
@@ -80,10 +88,12 @@ final class Mappings {
         }
         int old = s.tables.update(at, e -> 0);
         if (!present(old)) {
+            pager.unmapped(actor, va, old); // a swapped page gives its slot back
             return -1;
         }
         shootDown(actor, va);
         if ((old & Entries.ANONYMOUS) != 0) {
+            pager.unmapped(actor, va, old);
             s.tables.freeFrame(frame(old), actor);
         }
         return frame(old);

@@ -103,6 +103,28 @@ final class PageTables {
         return present(pte) ? frame(pte) | (va & (Paging.PAGE_SIZE - 1)) : -1;
     }
 
+    /** The linear page numbers of the pageable pages of a user half, in address order. */
+    long[] pageable(long directory) {
+        long[] pages = new long[64];
+        int n = 0;
+        for (int i = 0; i < KernelLayout.KERNEL_PDE; i++) {
+            int pde = ram.read32(directory + 4L * i);
+            if (!present(pde)) {
+                continue;
+            }
+            long table = frame(pde);
+            for (int j = 0; j < Paging.ENTRIES_PER_TABLE; j++) {
+                if (Entries.pageable(ram.read32(table + 4L * j))) {
+                    if (n == pages.length) {
+                        pages = java.util.Arrays.copyOf(pages, 2 * n);
+                    }
+                    pages[n++] = (long) i << 10 | j;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(pages, n);
+    }
+
     /** Frees the pages filled on demand and the tables of a user half. @return frames freed */
     long freeUserHalf(long directory, int actor) {
         long freed = 0;

@@ -26,7 +26,11 @@ import org.clkernel.api.x86.Paging;
  *     to the space's actor (the kernel's for the kernel half), each used in one place only;</li>
  * <li>the kernel's directory holds the direct map and kernel tables and no user entry; every other
  *     directory has the same kernel half, but for the A and D flags the MMU sets per directory;</li>
- * <li>user entries have U/S, kernel entries never; kernel pages are global; a not-present entry is 0;</li>
+ * <li>user entries have U/S, kernel entries never; kernel pages are global; a not-present entry is 0
+ *     or, in a user table, a swap entry;</li>
+ * <li>the swap slot map is a kernel block of its order; a swap entry's slot is in range and its
+ *     record names that page of that space; every used record names a page of a live space that is
+ *     swapped out to it or resident (a clean copy); no page has two slots; the used count is right.</li>
  * <li>regions are sorted, disjoint, page aligned, inside the space's half, with a valid protection.</li>
  * </ul>
  * Run holding the state's monitor.
@@ -37,6 +41,7 @@ final class PagingCheck {
 
     private final PagingState s;
     private final Set<Long> used = new HashSet<>();
+    private final Set<Integer> records = new HashSet<>();
     private int checked;
 
     PagingCheck(PagingState state) {
@@ -69,8 +74,51 @@ final class PagingCheck {
             }
         }
         long io = t.ioNext();
-        return io < KernelLayout.IO_WINDOW || (io & (Paging.PAGE_SIZE - 1)) != 0
-                ? String.format("the next MMIO-window address 0x%x is outside the window", io) : null;
+        if (io < KernelLayout.IO_WINDOW || (io & (Paging.PAGE_SIZE - 1)) != 0) {
+            return String.format("the next MMIO-window address 0x%x is outside the window", io);
+        }
+        return swapMap();
+    }
+
+    private String swapMap() {
+        SwapMap map = s.swap;
+        if (map.slots() == 0) {
+            return null;
+        }
+        long base = map.base();
+        Block b = s.frames.block(base >>> Paging.PAGE_SHIFT);
+        if (b == null || b.owner() != FrameAllocator.KERNEL || b.order() != SwapMap.order(map.slots())) {
+            return String.format("the swap slot map 0x%08x is not a kernel block of order %d", base, SwapMap.order(map.slots()));
+        }
+        Set<Integer> seen = new HashSet<>();
+        int usedSlots = 0;
+        for (int slot = 0; slot < map.slots(); slot++) {
+            int record = map.record(slot);
+            if (record == 0) {
+                continue;
+            }
+            checked++;
+            usedSlots++;
+            if (!seen.add(record)) {
+                return "swap slot " + slot + " holds a page that another slot holds too";
+            }
+            int spaceSlot = (record >>> 20) - 1;
+            int actor = spaceSlot < SpaceTable.CAPACITY ? s.spaces.slotActor(spaceSlot) : -1;
+            long va = (long) (record & 0xFFFFF) << Paging.PAGE_SHIFT;
+            if (actor <= 0) {
+                return String.format("swap slot %d names space-table slot %d, which holds no user space", slot, spaceSlot);
+            }
+            int pte = s.tables.pte(s.spaces.directory(actor), va);
+            if (!(Entries.swapped(pte) && Entries.slot(pte) == slot) && !Entries.pageable(pte)) {
+                return String.format("swap slot %d holds page 0x%08x of actor %d, whose PTE 0x%08x is neither that slot's swap entry nor resident",
+                        slot, va, actor, pte);
+            }
+        }
+        if (!records.stream().allMatch(seen::contains)) {
+            return "a swap entry names a slot whose record does not name it";
+        }
+        return usedSlots == map.used() ? null
+                : "the swap slot map has " + usedSlots + " used slots but counts " + map.used();
     }
 
     private String space(int actor, long directory, long regions, long kernelDirectory) {
@@ -129,7 +177,8 @@ final class PagingCheck {
             long va = ((long) pdIndex << Paging.LARGE_PAGE_SHIFT) | ((long) j << Paging.PAGE_SHIFT);
             checked++;
             if (!present(pte)) {
-                problem = pte == 0 ? null : String.format("PTE of 0x%08x is not present but 0x%08x", va, pte);
+                problem = pte == 0 ? null : kernel || !Entries.swapped(pte) || (pte & 0xFFF) != (pte & 0xFFF & Entries.swapEntry(0))
+                        ? String.format("PTE of 0x%08x is not present but 0x%08x", va, pte) : swapEntry(owner, va, pte);
             } else if (kernel ? (pte & (US | G)) != G : (pte & (US | G)) != US) {
                 problem = String.format("PTE of 0x%08x is 0x%08x; a %s page is %s", va, pte,
                         kernel ? "kernel" : "user", kernel ? "supervisor and global" : "user and not global");
@@ -138,6 +187,21 @@ final class PagingCheck {
             }
         }
         return problem;
+    }
+
+    /** A swap entry names a slot in range whose record names this page of this space. */
+    private String swapEntry(int actor, long va, int pte) {
+        int slot = Entries.slot(pte);
+        if (slot >= s.swap.slots()) {
+            return String.format("PTE of 0x%08x names swap slot %d of %d", va, slot, s.swap.slots());
+        }
+        int record = SwapMap.record(s.spaces.slotOf(actor), va >>> Paging.PAGE_SHIFT);
+        if (s.swap.record(slot) != record) {
+            return String.format("PTE of 0x%08x names swap slot %d, whose record 0x%08x is not this page's", va, slot,
+                    s.swap.record(slot));
+        }
+        records.add(record);
+        return null;
     }
 
     private String regions(int actor, long list) {

@@ -24,6 +24,7 @@ final class PagingState {
     final PageTables tables;
     final KernelHalf kernel;
     final Shootdowns shootdowns;
+    final SwapMap swap;
     /** Whether the state was found in RAM rather than made. */
     final boolean attached;
 
@@ -36,6 +37,20 @@ final class PagingState {
         this.kernel = new KernelHalf(ram, tables, spaces);
         this.shootdowns = new Shootdowns(machine);
         this.attached = attached;
+        this.swap = openSwap(machine, frames, spaces, tables);
+    }
+
+    /** The swap slot map in RAM: found again, or made for the machine's swap device. */
+    private static SwapMap openSwap(Machine machine, FrameAllocator frames, SpaceTable spaces, PageTables tables) {
+        if (spaces.swapMap() != 0) {
+            return SwapMap.attach(machine.physical(), machine.swap(), spaces.swapMap(), spaces.swapSlots(), spaces, tables);
+        }
+        SwapMap made = SwapMap.format(machine.physical(), machine.swap(), frames);
+        if (made == null) {
+            throw new IllegalStateException("no frames for the swap slot map");
+        }
+        spaces.setSwapMap(made.base(), made.slots());
+        return made;
     }
 
     /** Attaches to the state in RAM, or makes it: the space table and the kernel's directory. */

@@ -16,9 +16,13 @@ import org.clkernel.api.physical.FrameAllocator;
  *
  * <pre>
  * +0 magic "CLKV"  +4 layout version  +8 capacity  +12 direct-map bytes  +16 next MMIO-window address
+ * +20 swap slot map (0: none)  +24 slots it covers
  * +64 + 64*slot: +0 actor + 1 (0: slot free)  +4 page directory  +8 region list (0: none)
  *                +16 u64 counters: minor faults, major faults, swap-ins, swap-outs, TLB shootdowns
+ *                +56 resident limit in pages (0: the actor's frame quota)
  * </pre>
+ * The swap fields and the resident limit were added to layout 1 where it had zeros, which read as
+ * "no swap map yet" and "default limit", so a table written before them attaches unchanged.
  * Slot 0 is always the kernel's. The Java maps from actor to slot and from directory to actor
  * are caches of the slots, rebuilt on attach; the counters live in RAM and survive a restart.
  */
@@ -89,6 +93,19 @@ final class SpaceTable {
         ram.write32(base + 16, (int) va);
     }
 
+    long swapMap() {
+        return u32(base + 20);
+    }
+
+    int swapSlots() {
+        return ram.read32(base + 24);
+    }
+
+    void setSwapMap(long map, int slots) {
+        ram.write32(base + 24, slots);
+        ram.write32(base + 20, (int) map);
+    }
+
     // ---- slots ---------------------------------------------------------------------------------
 
     private long entry(int slot) {
@@ -145,6 +162,20 @@ final class SpaceTable {
 
     void setRegions(int actor, long list) {
         ram.write32(entry(slotOf[actor]) + 8, (int) list);
+    }
+
+    /** The table slot of an actor's space. */
+    int slotOf(int actor) {
+        return slotOf[actor];
+    }
+
+    /** The explicit resident limit of a space, 0 when it has none. */
+    long residentLimit(int actor) {
+        return u32(entry(slotOf[actor]) + 56);
+    }
+
+    void setResidentLimit(int actor, long pages) {
+        ram.write32(entry(slotOf[actor]) + 56, (int) pages);
     }
 
     /** The actor whose directory this is, or -1. */

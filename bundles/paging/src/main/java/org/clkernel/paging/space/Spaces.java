@@ -11,9 +11,11 @@ import org.clkernel.api.x86.Cr4;
 /** Making, destroying and running address spaces. Callers hold the state's monitor. */
 final class Spaces {
     private final PagingState s;
+    private final Pager pager;
 
-    Spaces(PagingState state) {
+    Spaces(PagingState state, Pager pager) {
         this.s = state;
+        this.pager = pager;
     }
 
     AddressSpace create(int actor) {
@@ -40,6 +42,7 @@ final class Spaces {
                         + c.name() + "'; run another space there first");
             }
         }
+        pager.destroying(actor);
         long freed = s.tables.freeUserHalf(directory, actor);
         long regions = s.spaces.regions(actor);
         if (regions != 0) {

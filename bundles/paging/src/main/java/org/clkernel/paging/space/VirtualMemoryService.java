@@ -5,6 +5,7 @@ import static org.clkernel.api.x86.Paging.PAGE_SIZE;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -16,35 +17,77 @@ import org.clkernel.api.paging.KernelLayout;
 import org.clkernel.api.paging.PagingCounters;
 import org.clkernel.api.paging.Prot;
 import org.clkernel.api.paging.Region;
+import org.clkernel.api.paging.SwapUsage;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.FrameAllocator;
+import org.clkernel.api.physical.FrameQuota;
+import org.clkernel.api.replacement.ReplacementPolicy;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferenceScope;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The {@link VirtualMemory} service: checks every request, then makes the change holding the
  * state's monitor. All paging state is in RAM ({@link PagingState}); a restarted or updated bundle
- * attaches to it, keeps every space, mapping, region and counter, and takes back the page faults
- * of the contexts whose CR3 holds one of its directories.
+ * attaches to it, keeps every space, mapping, region, swapped page and counter, and takes back the
+ * page faults of the contexts whose CR3 holds one of its directories. The replacement policies'
+ * instances are Java state only, re-seeded from the page tables after a restart.
+ *
+ * <p>Replacement policies are tracked dynamically and greedily (prototype scope: one instance per
+ * space); which one serves is {@link Replacement}'s choice. Configuration PID
+ * {@value VirtualMemory#PID}, property {@code policy}; a change applies live.
  */
-@Component(service = VirtualMemory.class, immediate = true)
+@Component(service = VirtualMemory.class, immediate = true, configurationPid = VirtualMemory.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = PagingConfig.class)
 public final class VirtualMemoryService implements VirtualMemory {
     private final PagingState s;
     private final Spaces spaces;
     private final Mappings mappings;
+    private final Replacement policies;
     private final DemandFaultHandler handler;
+    /** The actors' frame quotas, the default resident limits; none bound: unlimited. */
+    private volatile FrameQuota quota;
 
     @Activate
     public VirtualMemoryService(@Reference(name = "machine") Machine machine,
-            @Reference(name = "frames") FrameAllocator frames) {
+            @Reference(name = "frames") FrameAllocator frames, PagingConfig config) {
         this.s = PagingState.open(machine, frames);
-        this.spaces = new Spaces(s);
-        this.mappings = new Mappings(s);
-        this.handler = new DemandFaultHandler(s, mappings);
+        this.policies = new Replacement(s, actor -> {
+            FrameQuota q = quota;
+            return q == null ? 0 : q.frameQuota(actor);
+        });
+        Pager pager = new Pager(s, policies);
+        this.spaces = new Spaces(s, pager);
+        this.mappings = new Mappings(s, pager);
+        this.handler = new DemandFaultHandler(s, mappings, pager);
         synchronized (s) {
             spaces.adopt(handler);
+            if (config != null) {
+                policies.configure(config.policy());
+            }
+        }
+    }
+
+    /** The service as tests and tools start it: no configuration, the built-in policy until one is bound. */
+    public VirtualMemoryService(Machine machine, FrameAllocator frames) {
+        this(machine, frames, null);
+    }
+
+    @Modified
+    void modified(PagingConfig config) {
+        synchronized (s) {
+            policies.configure(config.policy());
         }
     }
 
@@ -52,6 +95,38 @@ public final class VirtualMemoryService implements VirtualMemory {
     void deactivate() {
         synchronized (s) {
             spaces.release();
+            policies.close();
+        }
+    }
+
+    @Reference(service = ReplacementPolicy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            scope = ReferenceScope.PROTOTYPE_REQUIRED)
+    public void addPolicy(ComponentServiceObjects<ReplacementPolicy> objects, Map<String, Object> properties) {
+        Object name = properties.get(ReplacementPolicy.NAME);
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        if (name instanceof String n && !n.isBlank()) {
+            synchronized (s) {
+                policies.add(objects, n, ranking instanceof Integer r ? r : 0);
+            }
+        }
+    }
+
+    public void removePolicy(ComponentServiceObjects<ReplacementPolicy> objects) {
+        synchronized (s) {
+            policies.remove(objects);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setQuota(FrameQuota q) {
+        this.quota = q;
+    }
+
+    public void unsetQuota(FrameQuota gone) {
+        if (quota == gone) {
+            quota = null;
         }
     }
 
@@ -187,6 +262,66 @@ public final class VirtualMemoryService implements VirtualMemory {
         }
     }
 
+    // ---- paging and replacement ----------------------------------------------------------------
+
+    @Override
+    public long residentPages(int actor) {
+        synchronized (s) {
+            requireSpace(actor);
+            return actor == KERNEL ? 0 : policies.resident(actor);
+        }
+    }
+
+    @Override
+    public long residentLimit(int actor) {
+        synchronized (s) {
+            requireSpace(actor);
+            return actor == KERNEL ? 0 : policies.limit(actor);
+        }
+    }
+
+    @Override
+    public void setResidentLimit(int actor, long pages) {
+        if (actor == KERNEL) {
+            throw new IllegalArgumentException("the kernel's pages are never swapped: it has no resident limit");
+        }
+        if (pages < 0 || pages > 1L << 20) {
+            throw new IllegalArgumentException("a resident limit is 0 (the default) to " + (1L << 20) + " pages, not " + pages);
+        }
+        synchronized (s) {
+            requireSpace(actor);
+            s.spaces.setResidentLimit(actor, pages);
+        }
+    }
+
+    @Override
+    public SwapUsage swapUsage() {
+        synchronized (s) {
+            return new SwapUsage(s.swap.slots(), s.swap.used(), s.swap.cleanCopies());
+        }
+    }
+
+    @Override
+    public void usePolicy(String name) {
+        synchronized (s) {
+            policies.use(name);
+        }
+    }
+
+    @Override
+    public String policy() {
+        synchronized (s) {
+            return policies.name();
+        }
+    }
+
+    /** The last policy failure or departure, for tests and people; null if none happened. */
+    String lastPolicyProblem() {
+        synchronized (s) {
+            return policies.lastProblem();
+        }
+    }
+
     // ---- counters and checks -------------------------------------------------------------------
 
     @Override
@@ -211,7 +346,9 @@ public final class VirtualMemoryService implements VirtualMemory {
     @Override
     public CheckResult check() {
         synchronized (s) {
-            return new PagingCheck(s).run();
+            CheckResult tables = new PagingCheck(s).run();
+            String policy = tables.isOk() ? policies.check() : null;
+            return policy == null ? tables : CheckResult.broken(tables.structure(), tables.elementsChecked(), policy);
         }
     }
 

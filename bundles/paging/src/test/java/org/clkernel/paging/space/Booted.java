@@ -16,9 +16,20 @@ import org.clkernel.physical.BuddyFrameAllocator;
 final class Booted {
     static final int RAM_MIB = 64;
 
-    final EmulatedMachine machine = new EmulatedMachine(RAM_MIB);
-    final BuddyFrameAllocator frames = new BuddyFrameAllocator(machine);
-    final VirtualMemoryService vm = new VirtualMemoryService(machine, frames);
+    final EmulatedMachine machine;
+    final BuddyFrameAllocator frames;
+    final VirtualMemoryService vm;
+
+    Booted() {
+        this(EmulatedMachine.DEFAULT_SWAP_MIB);
+    }
+
+    /** A machine with this much swap (0: none). */
+    Booted(int swapMiB) {
+        machine = new EmulatedMachine(RAM_MIB, EmulatedMachine.DEFAULT_TLB_ENTRIES, swapMiB);
+        frames = new BuddyFrameAllocator(machine);
+        vm = new VirtualMemoryService(machine, frames);
+    }
 
     /** A context running an actor's space at a privilege level. */
     CpuContext run(String context, int actor, int cpl) {

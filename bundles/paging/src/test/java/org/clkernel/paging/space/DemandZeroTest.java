@@ -88,7 +88,8 @@ class DemandZeroTest {
     }
 
     @Test
-    void aTouchOverTheActorsQuotaEndsInAPageFaultException() {
+    void aTouchOverTheActorsQuotaWithoutSwapEndsInAPageFaultException() {
+        Booted b = new Booted(0);
         b.frames.setQuota(owner -> owner == 1 ? 4 : 0);
         b.vm.createSpace(1); // the directory: 1 frame
         b.vm.reserve(1, VA, 16 * 4096, RWU); // the region list: 2
@@ -99,6 +100,20 @@ class DemandZeroTest {
         assertEquals(VA + 0x1004, e.cr2());
         assertEquals(1, b.vm.counters(1).minorFaults());
         assertEquals(4, b.frames.framesOwned(1));
+        b.assertIntact();
+    }
+
+    @Test
+    void aTouchOverTheActorsQuotaWithSwapEvictsAPageOfTheSpace() {
+        b.frames.setQuota(owner -> owner == 1 ? 4 : 0);
+        b.vm.createSpace(1);
+        b.vm.reserve(1, VA, 16 * 4096, RWU);
+        CpuContext cpu = b.run("cpu", 1, 3);
+        cpu.write32(VA, 1);
+        cpu.write32(VA + 0x1004, 2);
+        assertEquals(1, b.vm.counters(1).swapOuts());
+        assertEquals(4, b.frames.framesOwned(1));
+        assertEquals(1, cpu.read32(VA));
     }
 
     @Test
