@@ -16,6 +16,7 @@ import org.clkernel.api.paging.AddressSpace;
 import org.clkernel.api.paging.PagingCounters;
 import org.clkernel.api.paging.Prot;
 import org.clkernel.api.paging.Region;
+import org.clkernel.api.paging.SwapUsage;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.FrameAllocator;
 import org.osgi.service.component.annotations.Component;
@@ -26,7 +27,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /** Address spaces: create, list, map, unmap, translate, map I/O, reserve, run on the shell's CPU. */
 @Component(service = SpaceCommands.class)
 @GogoCommand(scope = "vm", function = {"spaces", "create", "destroy", "map", "unmap", "translate", "mapio", "reserve",
-        "activate", "stats"})
+        "activate", "limit", "stats"})
 public class SpaceCommands {
     private static final String KERNEL = Actor.KERNEL_NAME;
     private static final String DEFAULT_PROT = "default";
@@ -43,11 +44,14 @@ public class SpaceCommands {
     @Descriptor("list the address spaces: actor, page directory, regions, fault counters")
     public Object spaces() {
         return Commands.run("vm:spaces", () -> {
-            Table t = new Table(">ACTOR", "NAME", "CR3", ">REGIONS", ">MINOR", ">MAJOR", ">SWAP IN", ">SWAP OUT");
+            Table t = new Table(">ACTOR", "NAME", "CR3", ">REGIONS", ">RESIDENT", ">LIMIT", ">MINOR", ">MAJOR", ">SWAP IN",
+                    ">SWAP OUT");
             for (AddressSpace s : vm.spaces()) {
                 PagingCounters c = vm.counters(s.actor());
+                long limit = vm.residentLimit(s.actor());
                 t.row(s.actor(), name(s.actor()), Args.hex32(s.pageDirectory()), vm.regions(s.actor()).size(),
-                        c.minorFaults(), c.majorFaults(), c.swapIns(), c.swapOuts());
+                        vm.residentPages(s.actor()), limit == 0 ? "-" : Long.toString(limit), c.minorFaults(),
+                        c.majorFaults(), c.swapIns(), c.swapOuts());
             }
             return t.toString();
         });
@@ -152,6 +156,16 @@ public class SpaceCommands {
         });
     }
 
+    @Descriptor("set how many demand-filled pages a space may keep resident before it is paged (0: the actor's frame quota)")
+    public Object limit(@Descriptor("actor name or id") String actor, @Descriptor("pages") String pages) {
+        return Commands.run("vm:limit", () -> {
+            int id = actorId(actor);
+            vm.setResidentLimit(id, Args.number("pages", pages, 0, 1 << 20));
+            long limit = vm.residentLimit(id);
+            return name(id) + ": resident limit " + (limit == 0 ? "none" : limit + " pages");
+        });
+    }
+
     @Descriptor("paging counters per space and in total")
     public Object stats(
             @Descriptor("print JSON") @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") String json) {
@@ -165,7 +179,12 @@ public class SpaceCommands {
             }
             PagingCounters all = vm.counters();
             t.row("", "total", all.minorFaults(), all.majorFaults(), all.swapIns(), all.swapOuts(), all.tlbShootdowns());
-            return Boolean.parseBoolean(json) ? Json.array(rows) : t.toString();
+            if (Boolean.parseBoolean(json)) {
+                return Json.array(rows);
+            }
+            SwapUsage swap = vm.swapUsage();
+            return t + String.format("swap: %d of %d slots used (%d clean copies); policy %s%n", swap.used(), swap.slots(),
+                    swap.cleanCopies(), vm.policy());
         });
     }
 
@@ -259,6 +278,11 @@ public class SpaceCommands {
     @Descriptor("with arguments that fit no form above: prints the usage")
     public Object activate(String... other) {
         return Commands.usage("vm:activate", "ACTOR");
+    }
+
+    @Descriptor("with arguments that fit no form above: prints the usage")
+    public Object limit(String... other) {
+        return Commands.usage("vm:limit", "ACTOR PAGES");
     }
 
     @Descriptor("with arguments that fit no form above: prints the usage")

@@ -13,8 +13,11 @@ import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.clkernel.api.paging.ReplayResult;
 import org.clkernel.api.paging.TraceReplayer;
+import org.clkernel.api.paging.VirtualMemory;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** Page replacement: the installed policies and trace replay. */
 @Component(service = VmCommands.class)
@@ -26,15 +29,36 @@ public class VmCommands {
     @Reference
     TraceReplayer replayer;
 
-    @Descriptor("vm:policy list: the installed replacement policies, best ranked first")
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile VirtualMemory vm;
+
+    @Descriptor("vm:policy list: the installed replacement policies, best ranked first, and the one paging uses")
     public Object policy(@Descriptor("list") String action) {
         return Commands.run("vm:policy", () -> {
             Args.choice("action", action, "list");
-            Table t = new Table("POLICY", ">RANKING");
+            VirtualMemory paging = vm;
+            String inUse = paging == null ? "" : paging.policy();
+            Table t = new Table("POLICY", ">RANKING", "IN USE");
             for (TraceReplayer.Policy p : replayer.policies()) {
-                t.row(p.name(), p.ranking());
+                t.row(p.name(), p.ranking(), p.name().equals(inUse) ? "*" : "");
+            }
+            if (VirtualMemory.BUILTIN_POLICY.equals(inUse)) {
+                t.row(inUse, "-", "*");
             }
             return t.toString();
+        });
+    }
+
+    @Descriptor("vm:policy use NAME: swap the policy demand paging uses, live ('auto': the best ranked)")
+    public Object policy(@Descriptor("use") String action, @Descriptor("policy name, builtin-fifo or auto") String name) {
+        return Commands.run("vm:policy", () -> {
+            Args.choice("action", action, "use");
+            VirtualMemory paging = vm;
+            if (paging == null) {
+                throw new IllegalStateException("the paging system is not running");
+            }
+            paging.usePolicy(name.equals("auto") ? null : name);
+            return "demand paging now uses " + paging.policy();
         });
     }
 
@@ -93,7 +117,7 @@ public class VmCommands {
 
     @Descriptor("with arguments that fit no form above: prints the usage")
     public Object policy(String... other) {
-        return Commands.usage("vm:policy", "list");
+        return Commands.usage("vm:policy", "list | use NAME|builtin-fifo|auto");
     }
 
     @Descriptor("with arguments that fit no form above: prints the usage")

@@ -62,6 +62,22 @@ class SpaceCommandsTest {
     }
 
     @Test
+    void aSpaceOverItsResidentLimitIsPagedToSwap() {
+        vm.create("web");
+        assertEquals("web: resident limit 2 pages", vm.limit("web", "2"));
+        vm.reserve("web", "default", "0x10000000", "0x8000");
+        vm.activate("web");
+        for (int page = 0; page < 5; page++) {
+            String access = (String) mmu.access("3", String.format("0x%08x", 0x10000000 + page * 4096), "w");
+            assertTrue(access.startsWith("0x1000"), access);
+        }
+        String spaces = (String) vm.spaces();
+        assertTrue(spaces.matches("(?s).*\\s1\\s+web\\s+0x[0-9a-f]{8}\\s+1\\s+2\\s+2\\s+5\\s+0\\s+0\\s+3\\n.*"), spaces);
+        String stats = (String) vm.stats("false");
+        assertTrue(stats.contains("swap: 3 of 16384 slots used"), stats);
+    }
+
+    @Test
     void mapIoGivesAnUncachedKernelAddressOfTheDevice() {
         String out = (String) vm.mapio("0xb8000", "4000");
         assertTrue(out.startsWith("0x000b8000 (+3.9 KiB) mapped at 0xf"), out);
