@@ -5,6 +5,8 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.FileInputStream;
 import java.io.InputStream;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,13 +24,14 @@ import org.clkernel.api.paging.Prot;
 import org.clkernel.api.paging.VirtualMemory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Live swaps of the replacement policy while a thread keeps an address space paging: the thread
@@ -56,7 +59,10 @@ public class SwapUnderLoadIT {
     @Inject
     Machine machine;
 
-    @Configuration
+    @Inject
+    ConfigurationAdmin configurationAdmin;
+
+    @org.ops4j.pax.exam.Configuration
     public Option[] configuration() {
         return RuntimeBundles.withReplacement();
     }
@@ -100,6 +106,18 @@ public class SwapUnderLoadIT {
         assertEquals("first touches", PAGES, c.minorFaults());
         CheckResult check = vm.check();
         assertTrue(check.toString(), check.isOk());
+    }
+
+    @Test
+    public void theConfiguredPolicyTakesOverLiveAndDeletingTheConfigurationGoesBackToTheBestRanked() throws Exception {
+        Eventually.awaitTrue("the best-ranked policy in use", () -> vm.policy().equals("arc"));
+        Configuration config = configurationAdmin.getConfiguration(VirtualMemory.PID, "?");
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("policy", "lirs");
+        config.update(properties);
+        Eventually.awaitTrue("lirs configured", () -> vm.policy().equals("lirs"));
+        config.delete();
+        Eventually.awaitTrue("back to the best ranked", () -> vm.policy().equals("arc"));
     }
 
     /** Writes a page's own counter into it and reads every page back; any surprise is a problem. */
