@@ -162,7 +162,8 @@ public interface VirtualMemory {
      * Chooses the page-replacement policy by name (as {@code policy.name} gives it, or
      * {@link #BUILTIN_POLICY}); {@code null} or empty goes back to the configured one, else the
      * best-ranked one installed. Every space's resident set moves to the new policy without losing
-     * or double-counting a page.
+     * or double-counting a page, except the spaces that have a policy of their own
+     * ({@link #usePolicy(int, String)}).
      *
      * @throws IllegalArgumentException when no policy of that name is installed
      */
@@ -170,6 +171,27 @@ public interface VirtualMemory {
 
     /** The name of the policy in use now ({@link #BUILTIN_POLICY} when none installed serves). */
     String policy();
+
+    /**
+     * Chooses the page-replacement policy of one user space, leaving every other space on the one
+     * {@link #usePolicy(String)} chooses; {@code null} or empty goes back to that one. The space's
+     * resident set moves to the new policy as with {@link #usePolicy(String)}. When the policy leaves
+     * or fails, the space falls back to the policy of the others. The choice is Java state: it ends
+     * with the space, and is not kept when the paging system restarts.
+     *
+     * @throws IllegalArgumentException for the kernel, an actor without a space, or when no policy of
+     *                                  that name is installed
+     * @since 1.3
+     */
+    void usePolicy(int actor, String name);
+
+    /**
+     * The name of the policy a user space uses now.
+     *
+     * @throws IllegalArgumentException for the kernel or an actor without a space
+     * @since 1.3
+     */
+    String policy(int actor);
 
     /** One space's counters. */
     PagingCounters counters(int actor);

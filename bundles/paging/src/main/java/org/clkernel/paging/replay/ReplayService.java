@@ -9,8 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.clkernel.api.machine.CpuContext;
+import org.clkernel.api.machine.Machine;
+import org.clkernel.api.paging.KernelLayout;
+import org.clkernel.api.paging.PagingCounters;
+import org.clkernel.api.paging.Prot;
 import org.clkernel.api.paging.ReplayResult;
+import org.clkernel.api.paging.SwapUsage;
 import org.clkernel.api.paging.TraceReplayer;
+import org.clkernel.api.paging.VirtualMemory;
+import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.replacement.ReplacementPolicy;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.ComponentServiceObjects;
@@ -22,7 +30,9 @@ import org.osgi.service.component.annotations.ReferenceScope;
 
 /**
  * Tracks every installed {@link ReplacementPolicy} (prototype services: each replay gets its own
- * instance, returned when the replay ends) and replays traces through them.
+ * instance, returned when the replay ends) and replays traces through them: alone
+ * ({@link #simulate}), or on the machine through the paging system ({@link #replayOnMachine}), which
+ * needs the {@link VirtualMemory}, {@link Machine} and {@link FrameAllocator} services.
  */
 @Component(service = TraceReplayer.class)
 public final class ReplayService implements TraceReplayer {
@@ -30,7 +40,19 @@ public final class ReplayService implements TraceReplayer {
     private record Installed(String name, int ranking, ComponentServiceObjects<ReplacementPolicy> objects) {
     }
 
+    /** Where a machine replay's region starts: page 0 stays unmapped, as a null page. */
+    static final long REGION_BASE = 0x00400000L;
+
     private final Map<ComponentServiceObjects<ReplacementPolicy>, Installed> installed = new ConcurrentHashMap<>();
+    /** One machine replay at a time: each takes a free owner id and a context name of its own. */
+    private static final Object MACHINE_REPLAYS = new Object();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile VirtualMemory vm;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Machine machine;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile FrameAllocator frames;
     /** The last trace read, kept so that replaying one file through several policies reads it once. */
     private volatile CachedTrace lastTrace;
 
@@ -83,6 +105,107 @@ public final class ReplayService implements TraceReplayer {
         } finally {
             chosen.objects().ungetService(instance);
         }
+    }
+
+    @Override
+    public ReplayResult replayOnMachine(Path file, String policy, int frames, Progress progress) throws IOException {
+        if (frames < 1) {
+            throw new IllegalArgumentException("frames must be at least 1, not " + frames);
+        }
+        if ("opt".equals(policy)) {
+            throw new IllegalArgumentException("opt needs the future, which a running system does not know; replay it with --mode sim");
+        }
+        VirtualMemory vm = this.vm;
+        Machine machine = this.machine;
+        FrameAllocator allocator = this.frames;
+        if (vm == null || machine == null || allocator == null) {
+            throw new IllegalStateException("machine mode needs the paging system (VirtualMemory, Machine and FrameAllocator services), which is not running; use --mode sim");
+        }
+        Trace trace = read(file);
+        long pages = trace.distinct();
+        long room = (KernelLayout.KERNEL_BASE - REGION_BASE) >>> 12;
+        if (pages > room) {
+            throw new IllegalArgumentException("the trace has " + pages + " distinct pages; the user half holds " + room
+                    + " from 0x" + Long.toHexString(REGION_BASE));
+        }
+        synchronized (MACHINE_REPLAYS) {
+            SwapUsage swap = vm.swapUsage();
+            long evicted = Math.max(0, pages - frames);
+            long free = swap.slots() - swap.used() + swap.cleanCopies();
+            if (evicted > free) {
+                throw new IllegalArgumentException("the trace has " + pages + " distinct pages, so " + evicted
+                        + " of them must fit into swap at " + frames + " frames (a page evicted without a copy there is written"
+                        + " even if it was only read), but only " + free + " of " + swap.slots()
+                        + " swap slots are free; give the machine more swap (swap.mib) or replay with more frames");
+            }
+            return onMachine(vm, machine, allocator, trace, policy, frames, progress);
+        }
+    }
+
+    private static ReplayResult onMachine(VirtualMemory vm, Machine machine, FrameAllocator allocator, Trace trace,
+            String policy, int frames, Progress progress) {
+        int owner = unusedOwner(vm, allocator);
+        String contextName = contextName(machine, "replay-" + owner);
+        boolean space = false;
+        CpuContext cpu = null;
+        try {
+            vm.createSpace(owner);
+            space = true;
+            vm.usePolicy(owner, policy);
+            vm.setResidentLimit(owner, frames);
+            vm.reserve(owner, REGION_BASE, (long) trace.distinct() << 12, Prot.USER);
+            cpu = machine.context(contextName);
+            vm.activate(cpu, owner);
+            cpu.setCpl(3);
+            PagingCounters before = vm.counters(owner);
+            int length = trace.length();
+            int step = Math.max(1, length / 100);
+            long start = System.nanoTime();
+            for (int i = 0; i < length; i++) {
+                cpu.read32(REGION_BASE + ((long) trace.page(i) << 12));
+                if (progress != null && i % step == step - 1) {
+                    progress.update(i + 1L, length);
+                }
+            }
+            long nanos = System.nanoTime() - start;
+            PagingCounters after = vm.counters(owner);
+            String used = vm.policy(owner);
+            if (!used.equals(policy)) {
+                throw new IllegalStateException("policy " + policy + " failed during the replay; the space went on with " + used);
+            }
+            long misses = after.minorFaults() - before.minorFaults() + after.majorFaults() - before.majorFaults();
+            return new ReplayResult(trace.name(), policy, frames, length, misses, nanos);
+        } finally {
+            if (cpu != null) {
+                machine.removeContext(contextName);
+            }
+            if (space) {
+                vm.destroySpace(owner);
+            }
+        }
+    }
+
+    /** The highest owner id with neither a space nor frames: far above every actor's id. */
+    private static int unusedOwner(VirtualMemory vm, FrameAllocator allocator) {
+        for (int id = FrameAllocator.MAX_OWNER - 1; id > 0; id--) {
+            if (vm.space(id).isEmpty() && allocator.framesOwned(id) == 0) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("every frame owner id is in use");
+    }
+
+    /** A context name no context has. */
+    private static String contextName(Machine machine, String base) {
+        String name = base;
+        for (int n = 2; contextExists(machine, name); n++) {
+            name = base + "-" + n;
+        }
+        return name;
+    }
+
+    private static boolean contextExists(Machine machine, String name) {
+        return machine.contexts().stream().anyMatch(c -> c.name().equals(name));
     }
 
     private Trace read(Path file) throws IOException {

@@ -22,7 +22,9 @@ import org.osgi.service.component.ComponentServiceObjects;
  * per space, and the moves from one to another.
  *
  * <p>The policy in use is the one {@link #use chosen} by name, else the {@link #configure
- * configured} one, else the best-ranked one installed, else {@link BuiltinFifo}. A policy that
+ * configured} one, else the best-ranked one installed, else {@link BuiltinFifo}. A space may have a
+ * policy of its own ({@link #use(int, String)}), which serves it while that policy is installed and
+ * has not failed; otherwise it uses the policy of the others. A policy that
  * throws (or names a victim that is not resident) is contained: it is marked failed, every space
  * moves to the built-in FIFO at once, and a line on the console says so; the failed service is
  * not taken again until it is registered anew. When the bound service leaves, the next choice
@@ -54,6 +56,8 @@ final class Replacement {
     private final Map<ComponentServiceObjects<ReplacementPolicy>, Source> installed = new ConcurrentHashMap<>();
     private final Set<ComponentServiceObjects<ReplacementPolicy>> failed = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Tracked> spaces = new HashMap<>();
+    /** The spaces with a policy of their own: actor -> policy name. */
+    private final Map<Integer, String> own = new HashMap<>();
     private String configured = "";
     private String chosen = "";
     private Source current = BUILTIN;
@@ -124,18 +128,45 @@ final class Replacement {
     }
 
     void use(String name) {
-        String n = name == null ? "" : name.trim();
-        if (!n.isEmpty() && !n.equals(BUILTIN.name()) && installed.values().stream().noneMatch(i -> i.name().equals(n))) {
-            throw new IllegalArgumentException("no policy named '" + n + "' is installed (have: "
-                    + String.join(", ", installedNames()) + ")");
-        }
+        String n = requireInstalled(name);
         chosen = n;
         installed.values().stream().filter(i -> i.name().equals(n)).forEach(i -> failed.remove(i.objects()));
         reselect();
     }
 
+    /** Gives one space a policy of its own; null or empty: the policy of the others again. */
+    void use(int actor, String name) {
+        String n = requireInstalled(name);
+        if (n.isEmpty()) {
+            own.remove(actor);
+        } else {
+            own.put(actor, n);
+            installed.values().stream().filter(i -> i.name().equals(n)).forEach(i -> failed.remove(i.objects()));
+        }
+        Tracked t = spaces.get(actor);
+        if (t == null) {
+            track(actor);
+        } else if (t.source != sourceOf(actor)) {
+            reseed(t);
+        }
+    }
+
+    private String requireInstalled(String name) {
+        String n = name == null ? "" : name.trim();
+        if (!n.isEmpty() && !n.equals(BUILTIN.name()) && installed.values().stream().noneMatch(i -> i.name().equals(n))) {
+            throw new IllegalArgumentException("no policy named '" + n + "' is installed (have: "
+                    + String.join(", ", installedNames()) + ")");
+        }
+        return n;
+    }
+
     String name() {
         return current.name();
+    }
+
+    /** The name of the policy serving one space now. */
+    String name(int actor) {
+        return track(actor).source.name();
     }
 
     /** The last containment or departure, for people to read; null if none happened. */
@@ -173,11 +204,28 @@ final class Replacement {
         return ranked.isEmpty() ? BUILTIN : ranked.get(0);
     }
 
+    /** The policy a space should use: its own while installed and not failed, else the current one. */
+    private Source sourceOf(int actor) {
+        String wanted = own.get(actor);
+        if (wanted != null) {
+            if (wanted.equals(BUILTIN.name())) {
+                return BUILTIN;
+            }
+            for (Source i : ranked()) {
+                if (i.name().equals(wanted)) {
+                    return i;
+                }
+            }
+        }
+        return current;
+    }
+
     private void reselect() {
         Source next = select();
-        if (next != current) {
-            current = next;
-            for (Tracked t : new ArrayList<>(spaces.values())) {
+        boolean changed = next != current;
+        current = next;
+        for (Tracked t : new ArrayList<>(spaces.values())) {
+            if ((changed && !own.containsKey(t.actor)) || t.source != sourceOf(t.actor)) {
                 reseed(t); // a failure on the way sets current to the built-in for the rest
             }
         }
@@ -216,7 +264,7 @@ final class Replacement {
         t.limit = limit(t.actor);
         int capacity = (int) Math.min(Integer.MAX_VALUE,
                 Math.max(1, Math.max(pages.length, t.limit > 0 ? t.limit : s.frames.spannedFrames())));
-        Source src = current;
+        Source src = sourceOf(t.actor);
         if (src != BUILTIN) {
             ReplacementPolicy p = null;
             try {
@@ -236,6 +284,10 @@ final class Replacement {
                     unget(src, p);
                 }
                 failed(src, e);
+                if (sourceOf(t.actor) != BUILTIN) {
+                    reseed(t); // the space's own policy failed: the others' one, in page-table order
+                    return;
+                }
             }
         }
         BuiltinFifo fifo = new BuiltinFifo();
@@ -364,6 +416,7 @@ final class Replacement {
 
     /** The space is destroyed: its instance goes back. */
     void forget(int actor) {
+        own.remove(actor);
         Tracked t = spaces.remove(actor);
         if (t != null) {
             release(t);

@@ -315,6 +315,29 @@ public final class VirtualMemoryService implements VirtualMemory {
         }
     }
 
+    @Override
+    public void usePolicy(int actor, String name) {
+        synchronized (s) {
+            requireUserSpace(actor);
+            policies.use(actor, name);
+        }
+    }
+
+    @Override
+    public String policy(int actor) {
+        synchronized (s) {
+            requireUserSpace(actor);
+            return policies.name(actor);
+        }
+    }
+
+    private void requireUserSpace(int actor) {
+        if (actor == KERNEL) {
+            throw new IllegalArgumentException("the kernel's pages are never swapped: it has no replacement policy");
+        }
+        requireSpace(actor);
+    }
+
     /** The last policy failure or departure, for tests and people; null if none happened. */
     String lastPolicyProblem() {
         synchronized (s) {
