@@ -11,6 +11,7 @@ import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.ActorRegistry;
+import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.DetectedRegion;
 import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.machine.CpuContext;
@@ -39,6 +40,9 @@ public class MemCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile ActorRegistry actors;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile VirtualMemory paging;
 
     @Descriptor("RAM size, usable memory, Multiboot information, anchor table, devices, contexts, and the usable regions the kernel detected with whatever it dropped or clipped")
     public Object info() {
@@ -162,7 +166,7 @@ public class MemCommands {
         });
     }
 
-    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table")
+    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table, page tables and swap map")
     public Object check() {
         return Commands.run("mem:check", () -> {
             StringBuilder s = new StringBuilder();
@@ -175,6 +179,10 @@ public class MemCommands {
             ActorRegistry a = actors;
             if (a != null) {
                 results.add(a.check());
+            }
+            VirtualMemory v = paging;
+            if (v != null) {
+                results.add(v.check());
             }
             for (CheckResult r : results) {
                 s.append(r).append('\n');

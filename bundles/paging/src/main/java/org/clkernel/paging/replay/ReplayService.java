@@ -15,7 +15,6 @@ import org.clkernel.api.paging.KernelLayout;
 import org.clkernel.api.paging.PagingCounters;
 import org.clkernel.api.paging.Prot;
 import org.clkernel.api.paging.ReplayResult;
-import org.clkernel.api.paging.SwapUsage;
 import org.clkernel.api.paging.TraceReplayer;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.FrameAllocator;
@@ -129,15 +128,6 @@ public final class ReplayService implements TraceReplayer {
                     + " from 0x" + Long.toHexString(REGION_BASE));
         }
         synchronized (MACHINE_REPLAYS) {
-            SwapUsage swap = vm.swapUsage();
-            long evicted = Math.max(0, pages - frames);
-            long free = swap.slots() - swap.used() + swap.cleanCopies();
-            if (evicted > free) {
-                throw new IllegalArgumentException("the trace has " + pages + " distinct pages, so " + evicted
-                        + " of them must fit into swap at " + frames + " frames (a page evicted without a copy there is written"
-                        + " even if it was only read), but only " + free + " of " + swap.slots()
-                        + " swap slots are free; give the machine more swap (swap.mib) or replay with more frames");
-            }
             return onMachine(vm, machine, allocator, trace, policy, frames, progress);
         }
     }

@@ -17,7 +17,8 @@ import org.clkernel.api.x86.Cr0;
 
 /**
  * The PDE and PTE values this kernel writes. Bits 11:9 of an entry are ignored by the MMU and free
- * for the kernel (SDM table 4-6); {@link #ANONYMOUS} uses bit 9.
+ * for the kernel (SDM table 4-6); {@link #ANONYMOUS} uses bit 9, {@link #SWAPPED} bit 10 and
+ * {@link #ZERO} bit 11.
  *
  * <p>A swapped-out page keeps a not-present PTE (P = 0, so the MMU ignores every other bit and
  * faults) that says where the page is: {@code slot << 12 | SWAPPED | ANONYMOUS}, the swap slot in
@@ -30,6 +31,12 @@ final class Entries {
     static final int ANONYMOUS = 1 << 9;
     /** PTE bit 10 of a not-present entry: the page is on the swap device, in the slot of bits 31:12. */
     static final int SWAPPED = 1 << 10;
+    /**
+     * PTE bit 11: the page still holds the zeros it was filled with. Set when a page is zero-filled
+     * on demand; once the MMU sets D the bit says nothing any more. A page with this bit and D
+     * clear leaves without a swap write: its next touch fills it with zeros again.
+     */
+    static final int ZERO = 1 << 11;
     /** Swap slots a PTE can name. */
     static final int MAX_SLOTS = 1 << 20;
     /** What A and D may change in an entry behind the kernel's back. */
@@ -73,6 +80,11 @@ final class Entries {
 
     static int slot(int entry) {
         return entry >>> 12;
+    }
+
+    /** A page zero-filled on demand and never written since: it can leave without being kept. */
+    static boolean stillZero(int entry) {
+        return (entry & (ZERO | D)) == ZERO;
     }
 
     /** A present page the space filled on demand: pageable. */

@@ -18,7 +18,9 @@ import org.clkernel.paging.space.SpaceTable.Counter;
  * <p>Eviction: the victim's PTE goes to 0 first (compare-and-set, so the D flag read is the last
  * the MMU set) and its translation is shot down; then the page is written to its slot if it is
  * dirty or has no copy there (a swap-out), and the PTE becomes the swap entry naming the slot. A
- * clean page whose slot still holds its contents leaves without a write. A page read back keeps
+ * clean page whose slot still holds its contents leaves without a write, and a page that still
+ * holds the zeros it was filled with ({@link Entries#ZERO}, D clear) leaves with nothing kept at
+ * all: its PTE stays 0 and its next touch is a minor fault again. A page read back keeps
  * its slot as a clean copy (see {@link SwapMap}). Replacement is local: a space only ever evicts
  * its own pages, so a frame quota holds by construction. Kernel pages are never evicted.
  *
@@ -84,32 +86,42 @@ final class Pager {
             s.swap.keepAsCopy(record(actor, page), slot);
             s.spaces.count(actor, Counter.MAJOR_FAULTS, 1);
             s.spaces.count(actor, Counter.SWAP_INS, 1);
+            s.tables.write(at, Entries.pte(frame, prot, false, true));
         } else {
             s.ram.zero(frame, PAGE_SIZE);
             s.spaces.count(actor, Counter.MINOR_FAULTS, 1);
+            s.tables.write(at, Entries.pte(frame, prot, false, true) | Entries.ZERO);
         }
-        s.tables.write(at, Entries.pte(frame, prot, false, true));
         policies.admitted(actor, page);
         return true;
     }
 
     /**
      * Evicts the policy's victim to swap. @return its frame, still the actor's, or -1 when nothing
-     * can be evicted (no swap slot to be had, or nothing resident)
+     * can be evicted (nothing resident, or a victim that must be kept and no swap slot to be had:
+     * the victim then stays resident)
      */
     private long evict(int actor, long incoming) {
-        if (policies.resident(actor) == 0 || !s.swap.canTake()) {
+        if (policies.resident(actor) == 0) {
             return -1;
         }
         long victim = policies.evict(actor, incoming);
         long va = victim << PAGE_SHIFT;
         long at = s.tables.pteAddress(s.spaces.directory(actor), va);
-        int record = record(actor, victim);
-        int copy = s.swap.copyOf(record);
-        int slot = copy >= 0 ? copy : s.swap.take(record);
         int old = s.tables.update(at, e -> 0);
         s.spaces.count(actor, Counter.TLB_SHOOTDOWNS, s.shootdowns.page(actor, va));
         long frame = Entries.frame(old);
+        if (Entries.stillZero(old)) {
+            return frame; // nothing to keep: the PTE stays 0 and the next touch fills zeros again
+        }
+        int record = record(actor, victim);
+        int copy = s.swap.copyOf(record);
+        if (copy < 0 && !s.swap.canTake()) { // no room to keep it: it stays, and nothing can be evicted
+            s.tables.write(at, old);
+            policies.admitted(actor, victim);
+            return -1;
+        }
+        int slot = copy >= 0 ? copy : s.swap.take(record);
         if (copy < 0 || (old & Paging.D) != 0) {
             device().write(slot, frame);
             s.spaces.count(actor, Counter.SWAP_OUTS, 1);

@@ -60,6 +60,29 @@ class SwapTest {
     }
 
     @Test
+    void aPageStillHoldingItsZerosLeavesWithoutASwapWriteAndComesBackAsAMinorFault() {
+        vm.setResidentLimit(1, 2);
+        for (int p = 0; p < 6; p++) {
+            assertEquals(0, cpu.read32(va(p)), "page " + p + " reads zero");
+        }
+        assertEquals(0, vm.counters(1).swapOuts(), "read-only zero pages are dropped, not written");
+        assertEquals(0, vm.swapUsage().used());
+        assertEquals(0, cpu.read32(va(0)), "the first page again");
+        assertEquals(7, vm.counters(1).minorFaults(), "its second touch zero-fills again");
+        assertEquals(0, vm.counters(1).majorFaults());
+    }
+
+    @Test
+    void aZeroFilledPageThatWasWrittenGoesToSwap() {
+        vm.setResidentLimit(1, 1);
+        cpu.write32(va(0), 0); // writes a zero, but writes: D is set, so it is kept
+        cpu.read32(va(1));
+        assertEquals(1, vm.counters(1).swapOuts());
+        assertEquals(0, cpu.read32(va(0)));
+        assertEquals(1, vm.counters(1).majorFaults());
+    }
+
+    @Test
     void aDirtyPageIsWrittenBackAndReadBackIntactAfterEviction() {
         b.vm.setResidentLimit(1, 4);
         writeAll(5);
