@@ -75,7 +75,7 @@ public class ReplayIT {
         assertEquals(List.of("arc", "lirs", "2q", "lru", "clock", "fifo", "opt"),
                 replayer.policies().stream().map(TraceReplayer.Policy::name).collect(Collectors.toList()));
         String listing = shell.run("vm:policy list").out();
-        assertTrue(listing, listing.matches("(?s)POLICY\\s+RANKING\narc\\s+50\nlirs\\s+45\n.*opt\\s+0\n"));
+        assertTrue(listing, listing.matches("(?s)POLICY\\s+RANKING\\s+IN USE\narc\\s+50\\s+\\*\nlirs\\s+45\n.*opt\\s+0\n"));
     }
 
     @Test
@@ -86,6 +86,18 @@ public class ReplayIT {
         assertEquals(8, misses("lru", 4));
         assertEquals(7, misses("opt", 3));
         assertEquals(6, misses("opt", 4));
+    }
+
+    @Test
+    public void machineModeFaultsAsOftenAsFifoMissesAndLeavesNoSpaceBehind() throws Exception {
+        ShellSession.Output out = shell.run("vm:replay --mode machine --policy fifo --frames 3 " + trace);
+        assertEquals(out.toString(), "", out.err());
+        String[] row = out.outLines().get(1).trim().split("\\s+");
+        assertEquals("9", row[3]);
+        String spaces = shell.run("vm:spaces").out();
+        assertEquals("only the kernel's space is left:\n" + spaces, 2, spaces.lines().count());
+        ShellSession.Output opt = shell.run("vm:replay --mode machine --policy opt --frames 3 " + trace);
+        assertEquals(1, opt.errLines().size());
     }
 
     @Test
