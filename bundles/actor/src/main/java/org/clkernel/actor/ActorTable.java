@@ -13,11 +13,14 @@ import org.clkernel.api.actor.Actor;
 import org.clkernel.api.actor.ActorRegistry;
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.machine.PhysicalMemory;
+import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.physical.Gfp;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The actor table: one frame of emulated RAM, found through the anchor {@value #ANCHOR}.
@@ -44,6 +47,10 @@ public final class ActorTable implements ActorRegistry {
     private final PhysicalMemory ram;
     private final FrameAllocator frames;
     private final long base;
+
+    /** The paging system, when it runs: an actor's address space goes with the actor. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile VirtualMemory paging;
 
     @Activate
     public ActorTable(@Reference(name = "machine") Machine machine, @Reference(name = "frames") FrameAllocator frames) {
@@ -130,7 +137,13 @@ public final class ActorTable implements ActorRegistry {
         if (actor.id() == FrameAllocator.KERNEL) {
             throw new IllegalArgumentException("the kernel actor cannot be destroyed");
         }
-        long released = frames.releaseAll(actor.id());
+        VirtualMemory vm = paging;
+        long released = 0;
+        if (vm != null && vm.space(actor.id()).isPresent()) {
+            // the space first: it refuses while a CPU runs it, and it frees its tables and swap slots
+            released += vm.destroySpace(actor.id());
+        }
+        released += frames.releaseAll(actor.id());
         ram.write(entry(actor.id()), new byte[ENTRY], 0, ENTRY);
         return released;
     }

@@ -13,6 +13,9 @@ import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.physical.Gfp;
 import org.clkernel.machine.EmulatedMachine;
 import org.clkernel.physical.BuddyFrameAllocator;
+import org.clkernel.paging.space.VirtualMemoryService;
+import org.clkernel.api.paging.Prot;
+import org.clkernel.api.machine.CpuContext;
 import org.junit.jupiter.api.Test;
 
 class ActorTableTest {
@@ -73,6 +76,28 @@ class ActorTableTest {
         assertEquals(0, quotas.frameQuota(a.id()), "a destroyed actor's quota is gone");
         assertEquals(a.id(), actors.create("again", 0, 0).id(), "the id is reused");
         assertTrue(frames.check().isOk(), frames.check().toString());
+    }
+
+    @Test
+    void destroyingAnActorDestroysItsAddressSpaceFirst() {
+        VirtualMemoryService vm = new VirtualMemoryService(machine, frames);
+        actors.paging = vm;
+        long free = frames.zones().stream().mapToLong(z -> z.freeFrames()).sum();
+        Actor a = actors.create("spaced", 0, 0);
+        vm.createSpace(a.id());
+        vm.reserve(a.id(), 0x10000000L, 0x4000, Prot.WRITE | Prot.USER);
+        CpuContext cpu = machine.context("user");
+        vm.activate(cpu, a.id());
+        cpu.write32(0x10001000L, 42);
+        assertThrows(IllegalStateException.class, () -> actors.destroy("spaced"), "refused while a CPU runs the space");
+        assertTrue(actors.find("spaced").isPresent(), "a refused destroy changes nothing");
+        machine.removeContext("user");
+        vm.activate(machine.context("other"), 0); // a context on the kernel's space only
+        assertTrue(actors.destroy("spaced") > 0);
+        assertTrue(vm.space(a.id()).isEmpty());
+        assertEquals(0, frames.framesOwned(a.id()));
+        assertTrue(vm.check().isOk(), vm.check().toString());
+        assertEquals(free, frames.zones().stream().mapToLong(z -> z.freeFrames()).sum(), "every frame of the actor is back");
     }
 
     @Test

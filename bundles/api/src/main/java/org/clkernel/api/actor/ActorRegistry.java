@@ -32,7 +32,9 @@ public interface ActorRegistry {
     Actor setQuota(String name, long frameQuota, long heapQuota);
 
     /**
-     * Destroys an actor and releases its frames. The kernel actor cannot be destroyed.
+     * Destroys an actor: its address space if the paging system runs and it has one (refused with
+     * {@link IllegalStateException} while a CPU context runs it), then every frame it still holds.
+     * The kernel actor cannot be destroyed.
      *
      * @return the frames released
      */
