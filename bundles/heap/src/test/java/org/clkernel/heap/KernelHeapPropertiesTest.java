@@ -1,0 +1,180 @@
+package org.clkernel.heap;
+
+import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * Runs random sequences of kmalloc, kfree, krealloc and refused second frees on a heap and on a
+ * reference model (address to size and fill byte) in lockstep. Every block is filled with its own
+ * byte; after every step:
+ * <ul>
+ * <li>every live block is 8-byte aligned, inside the mapped heap, overlaps no other, and holds
+ *     its fill byte in every byte asked for (krealloc kept the contents);</li>
+ * <li>the statistics count the model's blocks and bytes, and check() is ok.</li>
+ * </ul>
+ */
+class KernelHeapPropertiesTest {
+
+    @Property(tries = 200)
+    void everyStepAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
+        Lockstep s = new Lockstep();
+        for (Op op : run) {
+            op.apply(s);
+            s.verify();
+        }
+    }
+
+    // ---- operations ------------------------------------------------------------------------
+
+    sealed interface Op permits Alloc, Free, Realloc, FreeAgain, Reattach {
+        void apply(Lockstep s);
+    }
+
+    record Alloc(long size, int fill) implements Op {
+        @Override
+        public void apply(Lockstep s) {
+            long a = s.heap.kmalloc(size, 1);
+            assertNotEquals(0, a, "a 32 MiB machine has room for the run");
+            s.h.fill(a, size, fill);
+            s.live.put(a, new Live(size, fill));
+        }
+    }
+
+    /** Frees the live block at this position in address order, modulo their number. */
+    record Free(int pick) implements Op {
+        @Override
+        public void apply(Lockstep s) {
+            Long a = s.pick(pick);
+            if (a != null) {
+                s.heap.kfree(a);
+                s.live.remove(a);
+                s.freed.add(a);
+            }
+        }
+    }
+
+    record Realloc(int pick, long size) implements Op {
+        @Override
+        public void apply(Lockstep s) {
+            Long a = s.pick(pick);
+            if (a == null) {
+                return;
+            }
+            Live old = s.live.remove(a);
+            long b = s.heap.krealloc(a, size, 1);
+            assertNotEquals(0, b);
+            s.h.assertFilled(b, Math.min(old.size, size), old.fill);
+            s.h.fill(b, size, old.fill);
+            s.live.put(b, new Live(size, old.fill));
+            if (b != a) {
+                s.freed.add(a);
+            }
+        }
+    }
+
+    /** A second free of an address freed before and not handed out again: refused, no change. */
+    record FreeAgain(int pick) implements Op {
+        @Override
+        public void apply(Lockstep s) {
+            s.freed.removeIf(s.live::containsKey);
+            if (s.freed.isEmpty()) {
+                return;
+            }
+            long a = s.freed.get(pick % s.freed.size());
+            if (s.insideLive(a)) {
+                return; // now inside a live block's payload: not a pointer this test can judge
+            }
+            var before = s.heap.stats();
+            assertThrows(IllegalArgumentException.class, () -> s.heap.kfree(a));
+            assertEquals(before, s.heap.stats());
+        }
+    }
+
+    /** A new heap instance on the same machine, as after a bundle restart: it carries on. */
+    record Reattach() implements Op {
+        @Override
+        public void apply(Lockstep s) {
+            s.heap = s.h.restart();
+            assertTrue(s.heap.attached());
+        }
+    }
+
+    record Live(long size, int fill) {
+    }
+
+    static final class Lockstep {
+        final BootedHeap h = new BootedHeap();
+        KernelHeapService heap = h.heap;
+        final TreeMap<Long, Live> live = new TreeMap<>();
+        final List<Long> freed = new ArrayList<>();
+
+        Long pick(int pick) {
+            if (live.isEmpty()) {
+                return null;
+            }
+            return new ArrayList<>(live.keySet()).get(pick % live.size());
+        }
+
+        boolean insideLive(long address) {
+            Map.Entry<Long, Live> below = live.floorEntry(address);
+            return below != null && address < below.getKey() + heap.usableSize(below.getKey());
+        }
+
+        void verify() {
+            long end = HEAP_WINDOW + heap.stats().heapBytes();
+            long previousEnd = HEAP_WINDOW;
+            long bytes = 0;
+            for (Map.Entry<Long, Live> e : live.entrySet()) {
+                long a = e.getKey();
+                Live block = e.getValue();
+                assertEquals(0, a % 8, String.format("0x%x aligned", a));
+                assertTrue(a >= previousEnd, String.format("0x%x overlaps the block before", a));
+                long usable = heap.usableSize(a);
+                assertTrue(usable >= block.size);
+                previousEnd = a + usable;
+                assertTrue(previousEnd <= end, String.format("0x%x ends inside the heap", a));
+                h.assertFilled(a, block.size, block.fill);
+                bytes += block.size;
+            }
+            assertEquals(live.size(), heap.stats().blocks());
+            assertEquals(bytes, heap.stats().currentBytes());
+            h.assertIntact();
+        }
+    }
+
+    // ---- generators ------------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<List<Op>> runs() {
+        Arbitrary<Long> sizes = Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.longs().between(1, 256)),
+                Tuple.of(2, Arbitraries.longs().between(257, 12_000)));
+        Arbitrary<Integer> picks = Arbitraries.integers().between(0, 1000);
+        Arbitrary<Op> alloc = Combinators.combine(sizes, Arbitraries.integers().between(1, 255)).as(Alloc::new);
+        Arbitrary<Op> free = picks.map(Free::new);
+        Arbitrary<Op> realloc = Combinators.combine(picks, sizes).as(Realloc::new);
+        Arbitrary<Op> again = picks.map(FreeAgain::new);
+        Arbitrary<Op> reattach = Arbitraries.just(new Reattach());
+        return Arbitraries.frequencyOf(
+                Tuple.of(5, alloc), Tuple.of(3, free),
+                Tuple.of(2, realloc), Tuple.of(1, again),
+                Tuple.of(1, reattach))
+                .list().ofMaxSize(60);
+    }
+}
