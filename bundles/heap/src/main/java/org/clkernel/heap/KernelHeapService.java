@@ -4,10 +4,13 @@ import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
 import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW_END;
 import static org.clkernel.heap.BlockTags.HEADER;
 
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.heap.KernelHeap;
+import org.clkernel.api.heap.PlacementStrategy;
 import org.clkernel.api.machine.AnchorTable;
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.paging.VirtualMemory;
@@ -15,12 +18,22 @@ import org.clkernel.api.physical.FrameAllocator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferenceScope;
 
 /**
  * The kernel heap: boundary-tagged blocks ({@link BlockTags}) in the kernel heap window, placed by
- * the built-in {@link FirstFit} strategy. All state is in RAM, found again through the anchor
- * {@value HeapControl#ANCHOR}: a new instance re-attaches and keeps every live block.
+ * the best-ranked or chosen {@link PlacementStrategy} service ({@link Strategies}), else the built-in
+ * {@link FirstFit}. All state is in RAM, found again through the anchor {@value HeapControl#ANCHOR}:
+ * a new instance re-attaches and keeps every live block; a strategy's index is only a cache of it.
+ *
+ * <p>Every call passes the {@link SwapGate}, then holds this object's monitor: calls are serialised,
+ * and a strategy swap waits for the call in flight and holds off the next ones.
  */
 @Component(service = KernelHeap.class, immediate = true)
 public final class KernelHeapService implements KernelHeap {
@@ -30,6 +43,8 @@ public final class KernelHeapService implements KernelHeap {
     private final HeapBlocks blocks;
     private final HeapCheck check;
     private final boolean attached;
+    private final SwapGate gate = new SwapGate();
+    private final Strategies strategies;
 
     @Activate
     public KernelHeapService(@Reference(name = "machine") Machine machine,
@@ -57,7 +72,23 @@ public final class KernelHeapService implements KernelHeap {
             anchors.put(HeapControl.ANCHOR, m.physical(HEAP_WINDOW));
             this.attached = false;
         }
-        blocks.use(new FirstFit());
+        blocks.useBuiltin();
+        this.strategies = new Strategies(blocks, gate, this);
+    }
+
+    /** Strategies are prototype-scope services where they offer it: each heap gets its own index. */
+    @Reference(name = "strategy", service = PlacementStrategy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, scope = ReferenceScope.PROTOTYPE)
+    public void addStrategy(ComponentServiceObjects<PlacementStrategy> objects, Map<String, Object> properties) {
+        Object name = properties.get(PlacementStrategy.NAME);
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        if (name instanceof String n && !n.isBlank()) {
+            strategies.add(objects, n.trim(), ranking instanceof Integer r ? r : 0);
+        }
+    }
+
+    public void removeStrategy(ComponentServiceObjects<PlacementStrategy> objects) {
+        strategies.remove(objects);
     }
 
     /** One page: the control block, one free block, the epilogue. */
@@ -69,8 +100,8 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        blocks.strategy().detach();
+    void deactivate() {
+        strategies.close();
     }
 
     /** Whether this instance found its state in RAM rather than initialising it. */
@@ -79,7 +110,11 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Override
-    public synchronized long kmalloc(long size, int owner) {
+    public long kmalloc(long size, int owner) {
+        return gated(() -> allocate(size, owner));
+    }
+
+    private synchronized long allocate(long size, int owner) {
         checkOwner(owner);
         if (size < 1) {
             throw new IllegalArgumentException("kmalloc: size " + size + " is below 1");
@@ -94,14 +129,18 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Override
-    public synchronized long kcalloc(long n, long size, int owner) {
+    public long kcalloc(long n, long size, int owner) {
+        return gated(() -> callocate(n, size, owner));
+    }
+
+    private synchronized long callocate(long n, long size, int owner) {
         if (n < 1 || size < 1) {
             throw new IllegalArgumentException(String.format("kcalloc(%d, %d): both must be 1 or more", n, size));
         }
         if (size > 0xFFFFFFFFL / n) {
             throw new IllegalArgumentException(String.format("kcalloc(%d, %d): the size overflows 32 bits", n, size));
         }
-        long address = kmalloc(n * size, owner);
+        long address = allocate(n * size, owner);
         if (address != 0) {
             m.zero(address, n * size);
         }
@@ -109,9 +148,13 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Override
-    public synchronized long krealloc(long address, long size, int owner) {
+    public long krealloc(long address, long size, int owner) {
+        return gated(() -> reallocate(address, size, owner));
+    }
+
+    private synchronized long reallocate(long address, long size, int owner) {
         if (address == 0) {
-            return kmalloc(size, owner);
+            return allocate(size, owner);
         }
         checkOwner(owner);
         long b = block("krealloc", address);
@@ -127,7 +170,7 @@ public final class KernelHeapService implements KernelHeap {
             control.resized(old, size);
             return address;
         }
-        long moved = kmalloc(size, owner);
+        long moved = allocate(size, owner);
         if (moved != 0) {
             m.copy(address, moved, Math.min(old, size));
             free(b);
@@ -136,8 +179,13 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Override
-    public synchronized void kfree(long address) {
-        free(block("kfree", address));
+    public void kfree(long address) {
+        gated(() -> {
+            synchronized (this) {
+                free(block("kfree", address));
+            }
+            return 0;
+        });
     }
 
     private void free(long b) {
@@ -159,6 +207,30 @@ public final class KernelHeapService implements KernelHeap {
     @Override
     public synchronized CheckResult check() {
         return check.run();
+    }
+
+    @Override
+    public String strategy() {
+        return strategies.name();
+    }
+
+    @Override
+    public void useStrategy(String name) {
+        strategies.use(name);
+    }
+
+    @Override
+    public StrategySwap lastSwap() {
+        return strategies.lastSwap();
+    }
+
+    private long gated(LongSupplier call) {
+        gate.enter();
+        try {
+            return call.getAsLong();
+        } finally {
+            gate.exit();
+        }
     }
 
     /**
@@ -186,6 +258,16 @@ public final class KernelHeapService implements KernelHeap {
         if (!tags.prevAllocated(b + size)) {
             throw new IllegalArgumentException(String.format(
                     "%s(0x%x): the next block does not record this one as allocated", call, address));
+        }
+        if (!tags.prevAllocated(b)) {
+            // a stale header left inside a merged block can pass the checks above; its footer does not
+            long before = tags.sizeBefore(b);
+            long start = b - before;
+            if (before < BlockTags.MIN_BLOCK || before % BlockTags.ALIGN != 0 || start < HeapControl.FIRST_BLOCK
+                    || !tags.canaryOk(start) || tags.allocated(start) || tags.size(start) != before) {
+                throw new IllegalArgumentException(String.format(
+                        "%s(0x%x): the free block before it is not where its footer says: not a live block", call, address));
+            }
         }
         return b;
     }

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -30,6 +31,19 @@ import net.jqwik.api.Tuple;
  * </ul>
  */
 class KernelHeapPropertiesTest {
+
+    /**
+     * Regression: after in-place reallocs a freed block's header is left inside a merged free block
+     * with its canary intact; a second free of it used to pass the checks and merge with a "block
+     * before" read from a stale footer, far outside the heap.
+     */
+    @Example
+    void aSecondFreeOfAStaleHeaderWithAStaleFooterIsRefused() {
+        everyStepAgreesWithTheReferenceModel(List.of(new Alloc(1, 1), new Realloc(0, 249), new Alloc(1, 1), new Alloc(1, 1),
+                new Free(2), new Free(0), new Alloc(1, 1), new Alloc(11993, 1),
+                new Realloc(0, 225), new Realloc(1, 11993), new Free(1), new Free(1),
+                new Realloc(0, 1), new Realloc(0, 257), new Alloc(1, 1), new FreeAgain(1)));
+    }
 
     @Property(tries = 200)
     void everyStepAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {

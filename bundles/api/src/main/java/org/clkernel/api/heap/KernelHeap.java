@@ -58,6 +58,41 @@ public interface KernelHeap {
     /** Walks every block from the start of the heap and names the first broken one. */
     CheckResult check();
 
+    /** Name of the built-in placement strategy, which serves when no other one does. */
+    String BUILTIN_STRATEGY = "first-fit";
+
+    /** The name of the placement strategy serving now. */
+    String strategy();
+
+    /**
+     * Chooses the placement strategy by its {@link PlacementStrategy#NAME}: an installed one,
+     * {@link #BUILTIN_STRATEGY}, or null or empty for the best-ranked installed one. The heap swaps
+     * to it at once and comes back to it greedily after a fallback, while it stays installed.
+     *
+     * @throws IllegalArgumentException when no strategy of that name is installed
+     */
+    void useStrategy(String name);
+
+    /** The last change of placement strategy, or null when none happened yet. */
+    StrategySwap lastSwap();
+
+    /**
+     * One change of placement strategy, after K42's hot swap: new calls are held off, calls in
+     * flight finish (quiesce), the old index is dropped and the new one rebuilt from the free
+     * blocks (rebuild), calls resume.
+     *
+     * @param from          the strategy serving before
+     * @param to            the strategy serving after
+     * @param reason        why: chosen, installed, left, failed (with the failure)
+     * @param quiesceNanos  from the request until no call was in flight
+     * @param rebuildNanos  detach of the old index plus attach of the new one
+     * @param pauseNanos    how long calls were held off: quiesce plus rebuild
+     * @param freeBlocks    free blocks the new strategy indexed
+     */
+    record StrategySwap(String from, String to, String reason, long quiesceNanos, long rebuildNanos, long pauseNanos,
+            long freeBlocks) {
+    }
+
     /**
      * Heap statistics; bytes are the sizes callers asked for.
      *

@@ -4,9 +4,11 @@
  *
  * <p>1.0.0: kmalloc, kcalloc, krealloc, kfree, usable size, statistics, integrity check; the
  * placement strategy SPI.
+ * <p>1.1.0: choosing the placement strategy ({@code strategy}, {@code useStrategy}) and the record
+ * of the last hot swap ({@code lastSwap}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.clkernel.api.heap;
 
 import org.osgi.annotation.bundle.Export;
