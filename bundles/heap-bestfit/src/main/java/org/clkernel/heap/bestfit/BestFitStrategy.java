@@ -62,12 +62,12 @@ public final class BestFitStrategy implements PlacementStrategy {
     }
 
     /** Free blocks indexed. */
-    int size() {
+    public int size() {
         return sizes.size();
     }
 
     /** The integrity walk of the index: the first entry on which the two maps disagree, or {@code null}. */
-    String check() {
+    public String check() {
         int n = 0;
         for (Map.Entry<Long, TreeSet<Long>> e : bySize.entrySet()) {
             if (e.getValue().isEmpty()) {

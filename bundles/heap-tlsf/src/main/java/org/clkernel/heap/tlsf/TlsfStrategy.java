@@ -144,12 +144,12 @@ public final class TlsfStrategy implements PlacementStrategy {
     }
 
     /** Free blocks indexed. */
-    int size() {
+    public int size() {
         return sizes.size();
     }
 
     /** The integrity walk of the index: the first list or bit that disagrees, or {@code null}. */
-    String check() {
+    public String check() {
         int n = 0;
         for (int fl = 0; fl < FL_COUNT; fl++) {
             if (((flBitmap >>> fl) & 1) != (slBitmap[fl] != 0 ? 1 : 0)) {

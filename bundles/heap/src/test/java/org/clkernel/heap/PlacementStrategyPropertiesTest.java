@@ -1,4 +1,4 @@
-package org.clkernel.heap.bestfit;
+package org.clkernel.heap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,18 +13,32 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
+import org.clkernel.api.heap.PlacementStrategy;
+import org.clkernel.heap.bestfit.BestFitStrategy;
+import org.clkernel.heap.tlsf.TlsfStrategy;
+
 /**
- * Runs random sequences of frees, uses, searches and re-attaches on the strategy and on a trivial
- * reference, the free blocks sorted by address, in lockstep. After every step the index passes its
- * check, and every search agrees with the reference: 0 exactly when no free block is large enough,
- * else a free block at least that big, and a smallest one.
+ * Runs random sequences of frees, uses, searches and re-attaches on each strategy bundle's
+ * strategy and on a trivial reference, the free blocks sorted by address, in lockstep. After every
+ * step the index passes its check, and every search agrees with the reference: 0 exactly when no
+ * free block is large enough, else a free block at least that big (for best fit, a smallest one).
  */
-class BestFitStrategyPropertiesTest {
-    static final boolean BEST = true;
+class PlacementStrategyPropertiesTest {
 
     @Property(tries = 300)
-    void everySearchAgreesWithTheSortedList(@ForAll("runs") List<long[]> run) {
+    void bestFitFindsASmallestFreeBlockLargeEnough(@ForAll("runs") List<long[]> run) {
         BestFitStrategy s = new BestFitStrategy();
+        lockstep(s, run, true, s::check, s::size);
+    }
+
+    @Property(tries = 300)
+    void tlsfFindsAFreeBlockLargeEnoughWheneverOneExists(@ForAll("runs") List<long[]> run) {
+        TlsfStrategy s = new TlsfStrategy();
+        lockstep(s, run, false, s::check, s::size);
+    }
+
+    private static void lockstep(PlacementStrategy s, List<long[]> run, boolean best,
+            java.util.function.Supplier<String> check, java.util.function.IntSupplier indexed) {
         TreeMap<Long, Long> free = new TreeMap<>();
         s.attach(v -> free.forEach(v::visit));
         long next = 0x1000;
@@ -55,14 +69,14 @@ class BestFitStrategyPropertiesTest {
                     } else {
                         assertTrue(free.containsKey(a), String.format("0x%x is not a free block", a));
                         assertTrue(free.get(a) >= size, "block of " + free.get(a) + " bytes for " + size);
-                        if (BEST) {
+                        if (best) {
                             assertEquals(smallest, free.get(a), "not the smallest block large enough");
                         }
                     }
                 }
             }
-            assertNull(s.check());
-            assertEquals(free.size(), s.size());
+            assertNull(check.get());
+            assertEquals(free.size(), indexed.getAsInt());
         }
     }
 
