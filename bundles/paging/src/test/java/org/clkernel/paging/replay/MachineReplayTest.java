@@ -19,6 +19,7 @@ import org.clkernel.api.paging.ReplayResult;
 import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.replacement.ReplacementPolicy;
 import org.clkernel.machine.EmulatedMachine;
+import org.clkernel.paging.space.Policies;
 import org.clkernel.paging.space.VirtualMemoryService;
 import org.clkernel.physical.BuddyFrameAllocator;
 import org.clkernel.replacement.clock.ClockPolicy;
@@ -28,8 +29,6 @@ import org.clkernel.replacement.opt.OptPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.ComponentServiceObjects;
 
 /**
  * Machine-mode replay: every reference a read through the MMU of a context of its own, in a space
@@ -70,8 +69,8 @@ class MachineReplayTest {
             int ranking = 10;
             for (var p : POLICIES.entrySet()) {
                 Map<String, Object> props = Map.of(ReplacementPolicy.NAME, p.getKey(), Constants.SERVICE_RANKING, ranking++);
-                vm.addPolicy(objects(p.getValue()), props);
-                replay.addPolicy(objects(p.getValue()), props);
+                vm.addPolicy(Policies.objects(p.getValue()), props);
+                replay.addPolicy(Policies.objects(p.getValue()), props);
             }
             vm.usePolicy("lru"); // what the other spaces use: the replay must not change it
             replay.vm = vm;
@@ -95,24 +94,6 @@ class MachineReplayTest {
             CheckResult physical = frames.check();
             assertTrue(physical.isOk(), physical.toString());
         }
-    }
-
-    private static ComponentServiceObjects<ReplacementPolicy> objects(Supplier<ReplacementPolicy> make) {
-        return new ComponentServiceObjects<>() {
-            @Override
-            public ReplacementPolicy getService() {
-                return make.get();
-            }
-
-            @Override
-            public void ungetService(ReplacementPolicy service) {
-            }
-
-            @Override
-            public ServiceReference<ReplacementPolicy> getServiceReference() {
-                return null;
-            }
-        };
     }
 
     private Path belady() throws IOException {

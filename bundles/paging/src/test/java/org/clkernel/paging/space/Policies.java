@@ -12,11 +12,11 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.ComponentServiceObjects;
 
 /** Policy services as DS hands them to the paging component: prototype objects and properties. */
-final class Policies {
+public final class Policies {
     private Policies() {
     }
 
-    static ComponentServiceObjects<ReplacementPolicy> objects(Supplier<ReplacementPolicy> make) {
+    public static ComponentServiceObjects<ReplacementPolicy> objects(Supplier<ReplacementPolicy> make) {
         return new ComponentServiceObjects<>() {
             @Override
             public ReplacementPolicy getService() {
