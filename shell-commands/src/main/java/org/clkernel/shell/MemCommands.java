@@ -11,6 +11,7 @@ import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.ActorRegistry;
+import org.clkernel.api.heap.KernelHeap;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.DetectedRegion;
 import org.clkernel.api.physical.FrameAllocator;
@@ -43,6 +44,9 @@ public class MemCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile VirtualMemory paging;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile KernelHeap heap;
 
     @Descriptor("RAM size, usable memory, Multiboot information, anchor table, devices, contexts, and the usable regions the kernel detected with whatever it dropped or clipped")
     public Object info() {
@@ -166,7 +170,7 @@ public class MemCommands {
         });
     }
 
-    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table, page tables and swap map")
+    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table, page tables and swap map, kernel heap")
     public Object check() {
         return Commands.run("mem:check", () -> {
             StringBuilder s = new StringBuilder();
@@ -183,6 +187,10 @@ public class MemCommands {
             VirtualMemory v = paging;
             if (v != null) {
                 results.add(v.check());
+            }
+            KernelHeap h = heap;
+            if (h != null) {
+                results.add(h.check());
             }
             for (CheckResult r : results) {
                 s.append(r).append('\n');
