@@ -20,6 +20,7 @@ final class RuntimeBundles {
     static final String PHYSICAL = "org.clkernel.physical";
     static final String ACTOR = "org.clkernel.actor";
     static final String PAGING = "org.clkernel.paging";
+    static final String HEAP = "org.clkernel.heap";
 
     /** Install order: libraries before the bundles that import them. */
     private static final String[] LIBRARIES = {
@@ -41,6 +42,12 @@ final class RuntimeBundles {
         return options(PHYSICAL, ACTOR, PAGING, "org.clkernel.replacement.fifo", "org.clkernel.replacement.lru",
                 "org.clkernel.replacement.clock", "org.clkernel.replacement.opt", "org.clkernel.replacement.arc",
                 "org.clkernel.replacement.lirs", "org.clkernel.replacement.2q", "org.clkernel.shell");
+    }
+
+    /** The default bundles, paging, and the kernel heap with its two strategy bundles. */
+    static Option[] withHeap() {
+        return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.bestfit", "org.clkernel.heap.tlsf",
+                "org.clkernel.shell");
     }
 
     /**

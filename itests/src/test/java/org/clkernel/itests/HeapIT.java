@@ -1,0 +1,143 @@
+package org.clkernel.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.clkernel.api.CheckResult;
+import org.clkernel.api.heap.KernelHeap;
+import org.clkernel.api.machine.Machine;
+import org.clkernel.api.paging.VirtualMemory;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The kernel heap in Felix: its commands through a Gogo session, a strategy bundle stopped while
+ * it serves, and a restart of the heap bundle that keeps every block and its contents.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class HeapIT {
+    @Inject
+    BundleContext context;
+
+    @Inject
+    CommandProcessor processor;
+
+    @Inject
+    Machine machine;
+
+    @Inject
+    VirtualMemory vm;
+
+    @Inject
+    KernelHeap kernelHeap;
+
+    private ShellSession shell;
+
+    @Configuration
+    public Option[] configuration() {
+        return RuntimeBundles.withHeap();
+    }
+
+    @Before
+    public void open() throws Exception {
+        ShellSession.awaitCommand(context, "heap", "alloc");
+        shell = new ShellSession(processor);
+    }
+
+    @After
+    public void close() {
+        shell.close();
+    }
+
+    @Test
+    public void allocSwapFreeAndCheckThroughTheShell() throws Exception {
+        Eventually.awaitTrue("tlsf, the best ranked, in use", () -> kernelHeap.strategy().equals("tlsf"));
+        assertTrue(ok("heap:strategy").out().startsWith("strategy tlsf"));
+        String address = ok("heap:alloc 100").out().substring(0, 10);
+        assertTrue(ok("heap:stats").out().contains("blocks     1 live"));
+        assertTrue(ok("heap:strategy use best-fit").out().startsWith("strategy best-fit\nlast swap  tlsf -> best-fit"));
+        assertEquals("freed " + address + "\n", ok("heap:free " + address).out());
+        assertTrue(ok("mem:check").out().contains("kernel heap: ok"));
+        ShellSession.Output again = shell.run("heap:free " + address);
+        assertEquals("", again.out());
+        assertEquals(1, again.errLines().size());
+    }
+
+    @Test
+    public void aStrategyBundleStoppedWhileServingHandsOverAndAllocationsGoOn() throws Exception {
+        ServiceTracker<KernelHeap, KernelHeap> tracker = new ServiceTracker<>(context, KernelHeap.class, null);
+        tracker.open();
+        try {
+            KernelHeap heap = tracker.waitForService(Eventually.TIMEOUT_MS);
+            Eventually.awaitTrue("tlsf in use", () -> heap.strategy().equals("tlsf"));
+            long a = heap.kmalloc(200, 0);
+            bundle("org.clkernel.heap.tlsf").stop();
+            assertEquals("best-fit", heap.strategy());
+            long b = heap.kmalloc(300, 0);
+            assertTrue(a != 0 && b != 0 && a != b);
+            heap.kfree(a);
+            heap.kfree(b);
+            CheckResult check = heap.check();
+            assertTrue(check.toString(), check.isOk());
+        } finally {
+            tracker.close();
+        }
+    }
+
+    @Test
+    public void aRestartedHeapBundleKeepsEveryBlockAndItsContents() throws Exception {
+        ServiceTracker<KernelHeap, KernelHeap> tracker = new ServiceTracker<>(context, KernelHeap.class, null);
+        tracker.open();
+        try {
+            KernelHeap heap = tracker.waitForService(Eventually.TIMEOUT_MS);
+            long[] blocks = new long[50];
+            for (int i = 0; i < blocks.length; i++) {
+                blocks[i] = heap.kmalloc(16 + 24L * i, 0);
+                machine.physical().write32(vm.physical(0, blocks[i]).getAsLong(), 0xC0DE0000 | i);
+            }
+            long oldId = Eventually.serviceId(tracker.getServiceReference());
+            Bundle bundle = bundle(RuntimeBundles.HEAP);
+            bundle.stop();
+            bundle.start();
+            KernelHeap again = Eventually.awaitServiceOtherThan(tracker, oldId, "a new KernelHeap service");
+            assertEquals(blocks.length, again.stats().blocks());
+            for (int i = 0; i < blocks.length; i++) {
+                assertTrue(again.usableSize(blocks[i]) >= 16 + 24L * i);
+                assertEquals(0xC0DE0000 | i, machine.physical().read32(vm.physical(0, blocks[i]).getAsLong()));
+            }
+            CheckResult check = again.check();
+            assertTrue(check.toString(), check.isOk());
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private ShellSession.Output ok(String line) throws Exception {
+        ShellSession.Output o = shell.run(line);
+        assertEquals(line + " printed on err:\n" + o, "", o.err());
+        return o;
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName().equals(symbolicName)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+}
