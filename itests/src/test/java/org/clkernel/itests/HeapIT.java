@@ -66,12 +66,12 @@ public class HeapIT {
     @Test
     public void allocSwapFreeAndCheckThroughTheShell() throws Exception {
         Eventually.awaitTrue("tlsf, the best ranked, in use", () -> kernelHeap.strategy().equals("tlsf"));
-        assertTrue(ok("heap:strategy").out().startsWith("strategy tlsf"));
-        String address = ok("heap:alloc 100").out().substring(0, 10);
-        assertTrue(ok("heap:stats").out().contains("blocks     1 live"));
-        assertTrue(ok("heap:strategy use best-fit").out().startsWith("strategy best-fit\nlast swap  tlsf -> best-fit"));
-        assertEquals("freed " + address + "\n", ok("heap:free " + address).out());
-        assertTrue(ok("mem:check").out().contains("kernel heap: ok"));
+        assertTrue(shell.ok("heap:strategy").out().startsWith("strategy tlsf"));
+        String address = shell.ok("heap:alloc 100").out().substring(0, 10);
+        assertTrue(shell.ok("heap:stats").out().contains("blocks     1 live"));
+        assertTrue(shell.ok("heap:strategy use best-fit").out().startsWith("strategy best-fit\nlast swap  tlsf -> best-fit"));
+        assertEquals("freed " + address + "\n", shell.ok("heap:free " + address).out());
+        assertTrue(shell.ok("mem:check").out().contains("kernel heap: ok"));
         ShellSession.Output again = shell.run("heap:free " + address);
         assertEquals("", again.out());
         assertEquals(1, again.errLines().size());
@@ -85,7 +85,7 @@ public class HeapIT {
             KernelHeap heap = tracker.waitForService(Eventually.TIMEOUT_MS);
             Eventually.awaitTrue("tlsf in use", () -> heap.strategy().equals("tlsf"));
             long a = heap.kmalloc(200, 0);
-            bundle("org.clkernel.heap.tlsf").stop();
+            RuntimeBundles.installed(context, "org.clkernel.heap.tlsf").stop();
             assertEquals("best-fit", heap.strategy());
             long b = heap.kmalloc(300, 0);
             assertTrue(a != 0 && b != 0 && a != b);
@@ -110,7 +110,7 @@ public class HeapIT {
                 machine.physical().write32(vm.physical(0, blocks[i]).getAsLong(), 0xC0DE0000 | i);
             }
             long oldId = Eventually.serviceId(tracker.getServiceReference());
-            Bundle bundle = bundle(RuntimeBundles.HEAP);
+            Bundle bundle = RuntimeBundles.installed(context, RuntimeBundles.HEAP);
             bundle.stop();
             bundle.start();
             KernelHeap again = Eventually.awaitServiceOtherThan(tracker, oldId, "a new KernelHeap service");
@@ -126,18 +126,5 @@ public class HeapIT {
         }
     }
 
-    private ShellSession.Output ok(String line) throws Exception {
-        ShellSession.Output o = shell.run(line);
-        assertEquals(line + " printed on err:\n" + o, "", o.err());
-        return o;
-    }
 
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals(symbolicName)) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
-    }
 }

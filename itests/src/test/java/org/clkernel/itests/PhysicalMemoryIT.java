@@ -127,7 +127,7 @@ public class PhysicalMemoryIT {
         Actor web = registries.getService().create("web", 4, 0);
         fillQuota(allocators.getService(), web);
         allocators.close(); // the actor table, not this test, is the first to get each new allocator
-        Bundle physical = bundle(RuntimeBundles.PHYSICAL);
+        Bundle physical = RuntimeBundles.installed(context, RuntimeBundles.PHYSICAL);
         for (int round = 1; round <= RESTARTS; round++) {
             physical.stop();
             physical.start();
@@ -148,7 +148,7 @@ public class PhysicalMemoryIT {
     @Test
     public void updateFromTheJarRegistersAnAllocatorOfTheNewRevision() throws Exception {
         FrameAllocator before = allocators.getService();
-        Bundle physical = bundle(RuntimeBundles.PHYSICAL);
+        Bundle physical = RuntimeBundles.installed(context, RuntimeBundles.PHYSICAL);
         BundleRevision oldRevision = physical.adapt(BundleRevision.class);
 
         FrameAllocator after = update(physical);
@@ -164,14 +164,14 @@ public class PhysicalMemoryIT {
     @Test
     public void updatedAllocatorKeepsEveryBlockWithItsOrderOwnerAndContents() throws Exception {
         Holdings held = allocateAndSign();
-        FrameAllocator frames = update(bundle(RuntimeBundles.PHYSICAL));
+        FrameAllocator frames = update(RuntimeBundles.installed(context, RuntimeBundles.PHYSICAL));
         assertKept(held, frames);
     }
 
     @Test
     public void updatedAllocatorNeverHandsOutAFrameOfAKeptBlock() throws Exception {
         Holdings held = allocateAndSign();
-        FrameAllocator frames = update(bundle(RuntimeBundles.PHYSICAL));
+        FrameAllocator frames = update(RuntimeBundles.installed(context, RuntimeBundles.PHYSICAL));
         assertEveryFreeFrameIsOutsideTheKeptBlocks(held, frames);
     }
 
@@ -339,19 +339,11 @@ public class PhysicalMemoryIT {
 
     // ---- bundles -------------------------------------------------------------------------------
 
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName + " is installed");
-    }
 
     /** Stops and starts the bundle; returns the service it registers anew. */
     private <S> S restart(String symbolicName, ServiceTracker<S, S> tracker) throws Exception {
         long old = serviceId(tracker.getServiceReference());
-        Bundle b = bundle(symbolicName);
+        Bundle b = RuntimeBundles.installed(context, symbolicName);
         b.stop();
         b.start();
         return awaitServiceOtherThan(tracker, old, symbolicName + " registers its service again");

@@ -102,7 +102,7 @@ public class ReplayIT {
 
     @Test
     public void aStoppedPolicyIsRefusedInOneLine() throws Exception {
-        bundle("org.clkernel.replacement.lru").stop();
+        RuntimeBundles.installed(context, "org.clkernel.replacement.lru").stop();
         ShellSession.Output out = shell.run("vm:replay --policy lru --frames 3 " + trace);
         assertEquals("", out.out());
         assertEquals(List.of("vm:replay: no policy named 'lru' is installed (have: arc, lirs, 2q, clock, fifo, opt)"),
@@ -111,7 +111,7 @@ public class ReplayIT {
 
     @Test
     public void anUpdatedPolicyBundleServesReplaysAgain() throws Exception {
-        Bundle fifo = bundle("org.clkernel.replacement.fifo");
+        Bundle fifo = RuntimeBundles.installed(context, "org.clkernel.replacement.fifo");
         BundleRevision before = fifo.adapt(BundleRevision.class);
         try (InputStream jar = new FileInputStream(RuntimeBundles.jar("org.clkernel.replacement.fifo"))) {
             fifo.update(jar);
@@ -131,12 +131,4 @@ public class ReplayIT {
         return Long.parseLong(row[3]);
     }
 
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals(symbolicName)) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
-    }
 }

@@ -5,6 +5,9 @@ import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.File;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,6 +59,16 @@ final class RuntimeBundles {
      */
     static Option[] withoutPhysicalMemory() {
         return options("org.clkernel.shell");
+    }
+
+    /** The installed bundle of this symbolic name. */
+    static Bundle installed(BundleContext context, String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " is installed");
     }
 
     /** The copied jar of a bundle under test, for an update from its file. */

@@ -74,14 +74,14 @@ public class ShellIT {
     @Test
     public void memMapListsExtendedMemoryAsUsableFromOneMiBToTheAcpiTables() throws Exception {
         long acpi = machine.physical().ramSize() - PcMemoryMapExpectations.ACPI_SIZE;
-        ShellSession.Output o = ok("mem:map");
+        ShellSession.Output o = shell.ok("mem:map");
         assertLine(o, String.format("0x00100000\\s+0x%08x\\s+\\S+ MiB\\s+usable", acpi - 1));
         assertLine(o, String.format("0x%08x\\s+0x%08x\\s+64 KiB\\s+ACPI data", acpi, machine.physical().ramSize() - 1));
     }
 
     @Test
     public void memMapJsonHasOneObjectPerFirmwareRegion() throws Exception {
-        String json = ok("mem:map --json").out().trim();
+        String json = shell.ok("mem:map --json").out().trim();
         List<MemoryRegion> map = machine.memoryMap();
         assertEquals(json, map.size(), json.chars().filter(c -> c == '{').count());
         MemoryRegion extended = PcMemoryMapExpectations.regionAt(map, PcMemoryMapExpectations.ONE_MIB);
@@ -91,10 +91,10 @@ public class ShellIT {
 
     @Test
     public void memPokeThenXpShowsTheBytesLittleEndian() throws Exception {
-        assertEquals("0x00150000 <- 0xdeadbeef (4 bytes)", ok("mem:poke 0x00150000 0xdeadbeef").out().trim());
-        assertEquals("0x00150004 <- 0x41 (1 byte)", ok("mem:poke --size 1 0x00150004 0x41").out().trim());
+        assertEquals("0x00150000 <- 0xdeadbeef (4 bytes)", shell.ok("mem:poke 0x00150000 0xdeadbeef").out().trim());
+        assertEquals("0x00150004 <- 0x41 (1 byte)", shell.ok("mem:poke --size 1 0x00150004 0x41").out().trim());
 
-        ShellSession.Output dump = ok("mem:xp 0x00150000 8");
+        ShellSession.Output dump = shell.ok("mem:xp 0x00150000 8");
         assertEquals(dump.toString(), 1, dump.outLines().size());
         String line = dump.outLines().get(0);
         assertTrue(line, line.startsWith("00150000  ef be ad de 41 00 00 00"));
@@ -106,31 +106,31 @@ public class ShellIT {
     @Test
     public void accessThroughAMappedPageTranslatesToTheFrame() throws Exception {
         mapOnePage();
-        assertEquals("0x00400123 -> 0x00300123", ok("mmu:access 0x00400123 r").out().trim());
+        assertEquals("0x00400123 -> 0x00300123", shell.ok("mmu:access 0x00400123 r").out().trim());
     }
 
     @Test
     public void accessToAnUnmappedPageIsANotPresentFaultThatLoadsCr2() throws Exception {
         mapOnePage();
-        String fault = ok("mmu:access 0x00800010 r").out().trim();
+        String fault = shell.ok("mmu:access 0x00800010 r").out().trim();
         assertTrue(fault, fault.startsWith("#PF err=0x0 CR2=0x00800010"));
         assertTrue(fault, fault.contains("not-present read supervisor"));
-        assertLine(ok("cpu:regs"), "CR2\\s+0x00800010");
+        assertLine(shell.ok("cpu:regs"), "CR2\\s+0x00800010");
     }
 
     @Test
     public void userAccessToASupervisorPageIsAProtectionFault() throws Exception {
         mapOnePage();
-        String fault = ok("mmu:access --cpl 3 0x00400000 w").out().trim();
+        String fault = shell.ok("mmu:access --cpl 3 0x00400000 w").out().trim();
         // P (protection) | W/R (write) | U/S (user)
         assertTrue(fault, fault.startsWith("#PF err=0x7 CR2=0x00400000"));
-        assertLine(ok("cpu:regs"), "CPL\\s+0 \\(supervisor\\)");
+        assertLine(shell.ok("cpu:regs"), "CPL\\s+0 \\(supervisor\\)");
     }
 
     @Test
     public void walkShowsThePdeAndPteOfAMappedAddress() throws Exception {
         mapOnePage();
-        ShellSession.Output walk = ok("mmu:walk 0x00400123");
+        ShellSession.Output walk = shell.ok("mmu:walk 0x00400123");
         assertLine(walk, "linear 0x00400123: directory index 1, table index 0, offset 0x123");
         assertLine(walk, Pattern.quote("PDE  [0x00200004] = 0x00201003  P RW  -> page table 0x00201000"));
         assertLine(walk, Pattern.quote("PTE  [0x00201000] = 0x00300003  P RW  -> frame 0x00300000"));
@@ -140,9 +140,9 @@ public class ShellIT {
     @Test
     public void tlbListsTheTranslationOfAnAccess() throws Exception {
         mapOnePage();
-        assertTrue(ok("mmu:tlb").out().startsWith("TLB empty"));
-        ok("mmu:access 0x00400123 r");
-        ShellSession.Output tlb = ok("mmu:tlb");
+        assertTrue(shell.ok("mmu:tlb").out().startsWith("TLB empty"));
+        shell.ok("mmu:access 0x00400123 r");
+        ShellSession.Output tlb = shell.ok("mmu:tlb");
         assertEquals(tlb.toString(), 2, tlb.outLines().size());
         assertLine(tlb, "0x00400000\\s+0x00300000\\s+4K\\s+SW\\s+-\\s+-");
     }
@@ -150,40 +150,40 @@ public class ShellIT {
     @Test
     public void invlpgDropsTheTlbEntryOfThePage() throws Exception {
         mapOnePage();
-        ok("mmu:access 0x00400123 r");
-        assertEquals("invlpg 0x00400fff: 1 TLB entry dropped", ok("mmu:invlpg 0x00400fff").out().trim());
-        assertTrue(ok("mmu:tlb").out().startsWith("TLB empty"));
+        shell.ok("mmu:access 0x00400123 r");
+        assertEquals("invlpg 0x00400fff: 1 TLB entry dropped", shell.ok("mmu:invlpg 0x00400fff").out().trim());
+        assertTrue(shell.ok("mmu:tlb").out().startsWith("TLB empty"));
     }
 
     // ---- bad input -----------------------------------------------------------------------------
 
     @Test
     public void addressThatIsNotANumberIsOneErrorLine() throws Exception {
-        String before = ok("cpu:regs").out();
+        String before = shell.ok("cpu:regs").out();
         ShellSession.Output o = shell.run("mem:xp zz");
         assertOneErrorLine(o, "mem:xp: ");
-        assertEquals(before, ok("cpu:regs").out());
+        assertEquals(before, shell.ok("cpu:regs").out());
     }
 
     @Test
     public void unimplementedCr4BitIsOneErrorLineAndLeavesTheRegistersAlone() throws Exception {
         mapOnePage();
-        String before = ok("cpu:regs").out();
+        String before = shell.ok("cpu:regs").out();
         ShellSession.Output o = shell.run("cpu:set cr4 0x20");
         assertOneErrorLine(o, "cpu:set: ");
-        assertEquals(before, ok("cpu:regs").out());
+        assertEquals(before, shell.ok("cpu:regs").out());
     }
 
     @Test
     public void unknownAccessKindIsOneErrorLineAndTranslatesNothing() throws Exception {
         mapOnePage();
-        ok("mmu:access 0x00400123 r");
-        String regs = ok("cpu:regs").out();
-        String tlb = ok("mmu:tlb").out();
+        shell.ok("mmu:access 0x00400123 r");
+        String regs = shell.ok("cpu:regs").out();
+        String tlb = shell.ok("mmu:tlb").out();
         ShellSession.Output o = shell.run("mmu:access 0x1000 q");
         assertOneErrorLine(o, "mmu:access: ");
-        assertEquals("registers and counters", regs, ok("cpu:regs").out());
-        assertEquals(tlb, ok("mmu:tlb").out());
+        assertEquals("registers and counters", regs, shell.ok("cpu:regs").out());
+        assertEquals(tlb, shell.ok("mmu:tlb").out());
     }
 
     @Test
@@ -198,30 +198,24 @@ public class ShellIT {
 
     @Test
     public void commandsWithOnlyOptionsStillRunWithoutArguments() throws Exception {
-        assertTrue(ok("mem:map").out().startsWith("BASE"));
-        assertTrue(ok("mem:map --json").out().startsWith("[{"));
-        assertTrue(ok("mmu:tlb").out().startsWith("TLB empty"));
-        assertTrue(ok("mem:xp 0x9000 16").out().startsWith("00009000"));
+        assertTrue(shell.ok("mem:map").out().startsWith("BASE"));
+        assertTrue(shell.ok("mem:map --json").out().startsWith("[{"));
+        assertTrue(shell.ok("mmu:tlb").out().startsWith("TLB empty"));
+        assertTrue(shell.ok("mem:xp 0x9000 16").out().startsWith("00009000"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Builds the page directory and table with mem:poke, loads CR3 and turns paging on. */
     private void mapOnePage() throws Exception {
-        ok("mem:poke 0x00200004 0x00201003"); // PDE 1: page table at 0x00201000, P RW
-        ok("mem:poke 0x00201000 0x00300003"); // PTE 0: frame 0x00300000, P RW
-        assertTrue(ok("cpu:set cr3 0x00200000").out().startsWith("CR3 = 0x00200000"));
-        String cr0 = ok("cpu:set cr0 0x80000001").out();
+        shell.ok("mem:poke 0x00200004 0x00201003"); // PDE 1: page table at 0x00201000, P RW
+        shell.ok("mem:poke 0x00201000 0x00300003"); // PTE 0: frame 0x00300000, P RW
+        assertTrue(shell.ok("cpu:set cr3 0x00200000").out().startsWith("CR3 = 0x00200000"));
+        String cr0 = shell.ok("cpu:set cr0 0x80000001").out();
         assertTrue(cr0, cr0.startsWith("CR0 = 0x80000011  PE ET PG"));
     }
 
     /** Runs a line that must succeed: something on out, nothing on err. */
-    private ShellSession.Output ok(String commandLine) throws Exception {
-        ShellSession.Output o = shell.run(commandLine);
-        assertEquals(commandLine + " printed on err:\n" + o, "", o.err());
-        assertFalse(commandLine + " printed nothing", o.out().isBlank());
-        return o;
-    }
 
     private static void assertOneErrorLine(ShellSession.Output o, String prefix) {
         assertEquals("nothing on out:\n" + o, "", o.out());

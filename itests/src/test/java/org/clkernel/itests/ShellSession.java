@@ -61,6 +61,15 @@ final class ShellSession implements AutoCloseable {
         return new Output(outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
     }
 
+    /** Runs a line that must succeed: nothing on err, something on out. */
+    Output ok(String commandLine) throws Exception {
+        Output o = run(commandLine);
+        if (!o.err().isEmpty() || o.out().isBlank()) {
+            throw new AssertionError(commandLine + " did not succeed:\n" + o);
+        }
+        return o;
+    }
+
     @Override
     public void close() {
         session.close();

@@ -87,7 +87,7 @@ public class SwapUnderLoadIT {
             Eventually.awaitTrue("the load makes progress", () -> touches.get() > seen + 20 || !load.isAlive());
         }
         vm.usePolicy("clock");
-        Bundle clock = bundle("org.clkernel.replacement.clock");
+        Bundle clock = RuntimeBundles.installed(context, "org.clkernel.replacement.clock");
         try (InputStream jar = new FileInputStream(RuntimeBundles.jar("org.clkernel.replacement.clock"))) {
             clock.update(jar);
         }
@@ -153,12 +153,4 @@ public class SwapUnderLoadIT {
         }
     }
 
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals(symbolicName)) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
-    }
 }

@@ -71,29 +71,29 @@ public class VirtualMemoryIT {
 
     @Test
     public void mapTranslateAndUnmapThroughTheShell() throws Exception {
-        ok("actor:create web");
-        ok("vm:create web");
-        Matcher m = PFN.matcher(ok("mem:alloc --actor web 0").out());
+        shell.ok("actor:create web");
+        shell.ok("vm:create web");
+        Matcher m = PFN.matcher(shell.ok("mem:alloc --actor web 0").out());
         assertTrue(m.find());
         String pa = String.format("0x%08x", Long.parseLong(m.group(1), 16) << 12);
-        assertEquals("web: 0x00400000 -> " + pa + " rwu\n", ok("vm:map --actor web 0x400000 " + pa).out());
-        assertEquals("web: 0x00400abc -> " + pa.substring(0, 7) + "abc\n", ok("vm:translate --actor web 0x400abc").out());
-        assertEquals("web: 0x00400000 unmapped (was " + pa + ")\n", ok("vm:unmap --actor web 0x400000").out());
-        assertEquals("web: 0x00400abc is not mapped\n", ok("vm:translate --actor web 0x400abc").out());
-        assertTrue(ok("mem:check").out().contains("frame allocator: ok"));
+        assertEquals("web: 0x00400000 -> " + pa + " rwu\n", shell.ok("vm:map --actor web 0x400000 " + pa).out());
+        assertEquals("web: 0x00400abc -> " + pa.substring(0, 7) + "abc\n", shell.ok("vm:translate --actor web 0x400abc").out());
+        assertEquals("web: 0x00400000 unmapped (was " + pa + ")\n", shell.ok("vm:unmap --actor web 0x400000").out());
+        assertEquals("web: 0x00400abc is not mapped\n", shell.ok("vm:translate --actor web 0x400abc").out());
+        assertTrue(shell.ok("mem:check").out().contains("frame allocator: ok"));
     }
 
     @Test
     public void demandZeroFaultThroughTheShellContext() throws Exception {
-        ok("actor:create app");
-        ok("vm:create app");
-        ok("vm:reserve --actor app 0x10000000 0x10000");
-        ok("vm:activate app");
-        String access = ok("mmu:access --cpl 3 0x10002008 w").out();
+        shell.ok("actor:create app");
+        shell.ok("vm:create app");
+        shell.ok("vm:reserve --actor app 0x10000000 0x10000");
+        shell.ok("vm:activate app");
+        String access = shell.ok("mmu:access --cpl 3 0x10002008 w").out();
         assertTrue(access, access.startsWith("0x10002008 -> 0x"));
-        String stats = ok("vm:stats").out();
+        String stats = shell.ok("vm:stats").out();
         assertTrue(stats, Pattern.compile("(?m)^\\s*\\d+\\s+app\\s+1\\s+0\\s").matcher(stats).find());
-        String kernel = ok("mmu:access --cpl 3 0xc0001000 r").out();
+        String kernel = shell.ok("mmu:access --cpl 3 0xc0001000 r").out();
         assertTrue("user access to the kernel half: " + kernel, kernel.startsWith("#PF err=0x5 CR2=0xc0001000"));
     }
 
@@ -110,7 +110,7 @@ public class VirtualMemoryIT {
             vm.reserve(actor, 0x20000000L, 0x8000, Prot.WRITE | Prot.USER);
             long oldId = Eventually.serviceId(tracker.getServiceReference());
 
-            Bundle paging = bundle(RuntimeBundles.PAGING);
+            Bundle paging = RuntimeBundles.installed(context, RuntimeBundles.PAGING);
             paging.stop();
             paging.start();
             VirtualMemory again = Eventually.awaitServiceOtherThan(tracker, oldId, "a new VirtualMemory service");
@@ -124,18 +124,5 @@ public class VirtualMemoryIT {
         }
     }
 
-    private ShellSession.Output ok(String line) throws Exception {
-        ShellSession.Output o = shell.run(line);
-        assertEquals(line + " printed on err:\n" + o, "", o.err());
-        return o;
-    }
 
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName().equals(symbolicName)) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName);
-    }
 }
