@@ -296,6 +296,11 @@ class StrategySwapTest {
             }
             return answer;
         }
+
+        @Override
+        public String check(HeapView heap) {
+            return answer == 0 ? null : "answers one fixed block";
+        }
     }
 
     /** Fails when a block is freed. */

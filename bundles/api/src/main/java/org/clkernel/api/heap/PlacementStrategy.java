@@ -31,4 +31,14 @@ public interface PlacementStrategy {
 
     /** The address of a free block of at least {@code size} bytes, or 0 when none is indexed. */
     long find(long size);
+
+    /**
+     * The integrity check of the index against the heap it serves: the index holds exactly the
+     * free blocks {@link HeapView#forEachFree} visits, each under its size, and its own links agree
+     * with each other.
+     *
+     * @return null when the index is sound, else one line naming the first block or list that is
+     *         wrong (for example "block 0xd0021040 of 64 bytes is not indexed")
+     */
+    String check(HeapView heap);
 }

@@ -6,9 +6,10 @@
  * placement strategy SPI.
  * <p>1.1.0: choosing the placement strategy ({@code strategy}, {@code useStrategy}) and the record
  * of the last hot swap ({@code lastSwap}).
+ * <p>2.0.0: a strategy checks its index against the heap ({@code PlacementStrategy.check}).
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.clkernel.api.heap;
 
 import org.osgi.annotation.bundle.Export;
