@@ -6,14 +6,18 @@ package org.clkernel.heap;
  * its start and coalesce backwards.
  *
  * <pre>
- * header +0  u32 size | ALLOCATED (bit 0) | PREV_ALLOCATED (bit 1); size a multiple of 8
+ * header +0  u32 size | ALLOCATED (bit 0) | PREV_ALLOCATED (bit 1) | QUARANTINED (bit 2); size a multiple of 8
  *        +4  u32 canary: CANARY ^ block address
- *        +8  u32 owner actor (allocated blocks)
- *        +12 u32 bytes asked for (allocated blocks)
+ *        +8  u32 owner actor (bits 0-11) | slack (bits 12-23) | allocation site (bits 24-31)
+ *        +12 u32 allocation time: milliseconds since the heap was formatted (a quarantined block: when it was freed)
  * footer size-8 u32 size (free blocks only)
  * </pre>
- * Invariants: a block's PREV_ALLOCATED bit is the ALLOCATED bit of the block before it; no two
- * free blocks are adjacent; the epilogue, a header of size 0 marked allocated, ends the heap.
+ * The slack is the payload the caller did not ask for: {@code size - HEADER - requested}. It stays
+ * below {@code MIN_BLOCK + ALIGN}, since a block is cut whenever its rest could be a block.
+ *
+ * <p>Invariants: a block's PREV_ALLOCATED bit is the ALLOCATED bit of the block before it; no two
+ * free blocks are adjacent; a quarantined block is also ALLOCATED (freed, but not reusable yet, so
+ * no neighbour merges with it); the epilogue, a header of size 0 marked allocated, ends the heap.
  */
 final class BlockTags {
     static final int HEADER = 16;
@@ -24,6 +28,9 @@ final class BlockTags {
     static final int CANARY = 0xC1A5B10C;
     static final int ALLOCATED = 1;
     static final int PREV_ALLOCATED = 2;
+    static final int QUARANTINED = 4;
+    static final int OWNER_MASK = 0xFFF;
+    static final int MAX_SLACK = 0xFFF;
     private static final int FLAGS = ALIGN - 1;
 
     private final HeapMemory m;
@@ -45,21 +52,34 @@ final class BlockTags {
         return CANARY ^ (int) block;
     }
 
-    long size(long block) {
-        return m.read32(block) & 0xFFFFFFFFL & ~FLAGS;
+    int word(long block) {
+        return m.read32(block);
     }
 
-    /** Whether the unused flag bit of the size word is clear. */
+    static long size(int word) {
+        return word & 0xFFFFFFFFL & ~FLAGS;
+    }
+
+    long size(long block) {
+        return size(word(block));
+    }
+
+    /** Whether the flag bits make sense: a quarantined block is allocated. */
     boolean sizeWordOk(long block) {
-        return (m.read32(block) & 4) == 0;
+        int w = word(block);
+        return (w & QUARANTINED) == 0 || (w & ALLOCATED) != 0;
     }
 
     boolean allocated(long block) {
-        return (m.read32(block) & ALLOCATED) != 0;
+        return (word(block) & ALLOCATED) != 0;
     }
 
     boolean prevAllocated(long block) {
-        return (m.read32(block) & PREV_ALLOCATED) != 0;
+        return (word(block) & PREV_ALLOCATED) != 0;
+    }
+
+    boolean quarantined(long block) {
+        return (word(block) & QUARANTINED) != 0;
     }
 
     int storedCanary(long block) {
@@ -70,11 +90,24 @@ final class BlockTags {
         return storedCanary(block) == canary(block);
     }
 
-    int owner(long block) {
+    private int info(long block) {
         return m.read32(block + 8);
     }
 
+    int owner(long block) {
+        return info(block) & OWNER_MASK;
+    }
+
+    int site(long block) {
+        return info(block) >>> 24;
+    }
+
     long requested(long block) {
+        return size(block) - HEADER - ((info(block) >>> 12) & MAX_SLACK);
+    }
+
+    /** The block's time stamp: allocated at, or freed at when quarantined (ms since the heap's epoch). */
+    long time(long block) {
         return m.read32(block + 12) & 0xFFFFFFFFL;
     }
 
@@ -87,11 +120,24 @@ final class BlockTags {
         return m.read32(block - FOOTER) & 0xFFFFFFFFL;
     }
 
-    void writeUsed(long block, long size, boolean prevAllocated, int owner, long requested) {
+    /**
+     * Writes an allocated block's header. A block that only passes through the allocated state on
+     * its way to being freed (a cut-off rest, new pages) has its slack capped: nobody reads it.
+     */
+    void writeUsed(long block, long size, boolean prevAllocated, int owner, long requested, int site, long time) {
+        long slack = Math.min(MAX_SLACK, size - HEADER - requested);
         m.write32(block, (int) size | ALLOCATED | (prevAllocated ? PREV_ALLOCATED : 0));
         m.write32(block + 4, canary(block));
-        m.write32(block + 8, owner);
-        m.write32(block + 12, (int) requested);
+        m.write32(block + 8, (owner & OWNER_MASK) | (int) slack << 12 | site << 24);
+        m.write32(block + 12, (int) time);
+    }
+
+    /** Rewrites an allocated block's size and requested bytes, keeping owner, site and time. */
+    void resizeUsed(long block, long size, long requested) {
+        int info = info(block);
+        long slack = Math.min(MAX_SLACK, size - HEADER - requested);
+        m.write32(block, (int) size | ALLOCATED | (word(block) & PREV_ALLOCATED));
+        m.write32(block + 8, (info & ~(MAX_SLACK << 12)) | (int) slack << 12);
     }
 
     void writeFree(long block, long size, boolean prevAllocated) {
@@ -102,19 +148,21 @@ final class BlockTags {
     }
 
     void writeEpilogue(long block, boolean prevAllocated) {
-        writeUsed(block, 0, prevAllocated, 0, 0);
+        writeUsed(block, 0, prevAllocated, 0, -HEADER, 0, 0);
     }
 
     void setPrevAllocated(long block, boolean prevAllocated) {
-        int word = m.read32(block);
+        int word = word(block);
         m.write32(block, prevAllocated ? word | PREV_ALLOCATED : word & ~PREV_ALLOCATED);
     }
 
     void clearAllocated(long block) {
-        m.write32(block, m.read32(block) & ~ALLOCATED);
+        m.write32(block, word(block) & ~(ALLOCATED | QUARANTINED));
     }
 
-    void setRequested(long block, long requested) {
-        m.write32(block + 12, (int) requested);
+    /** Marks an allocated block quarantined, freed at {@code time}. */
+    void quarantine(long block, long time) {
+        m.write32(block, word(block) | QUARANTINED);
+        m.write32(block + 12, (int) time);
     }
 }

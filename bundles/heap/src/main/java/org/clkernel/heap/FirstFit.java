@@ -5,43 +5,52 @@ import org.clkernel.api.heap.PlacementStrategy;
 
 /**
  * The built-in strategy: the first free block in address order that is large enough. It keeps no
- * index, walks the heap on every search, and so can never disagree with it: the fallback when no
- * other strategy serves.
+ * index of its own: it searches the heap's {@link FreeMap} and reads sizes from the tags, and so
+ * can never disagree with the heap. The fallback when no other strategy serves.
  */
 final class FirstFit implements PlacementStrategy {
     static final String NAME = "first-fit";
 
-    private HeapView view;
+    private final FreeMap free;
+    private final BlockTags tags;
+
+    FirstFit(FreeMap free, BlockTags tags) {
+        this.free = free;
+        this.tags = tags;
+    }
 
     @Override
     public void attach(HeapView heap) {
-        this.view = heap;
+        // no index to build
     }
 
     @Override
     public void detach() {
-        view = null;
+        // no index to drop
     }
 
     @Override
     public void blockFreed(long address, long size) {
-        // no index: the walk finds it
+        // the free map has it
     }
 
     @Override
     public void blockUsed(long address) {
-        // no index: the walk skips it
+        // the free map has dropped it
     }
 
     @Override
     public long find(long size) {
-        long[] first = {0};
-        view.forEachFree((address, free) -> {
-            if (first[0] == 0 && free >= size) {
-                first[0] = address;
+        for (long b = free.next(0); b >= 0; b = free.next(b + size(b))) {
+            if (size(b) >= size) {
+                return b;
             }
-        });
-        return first[0];
+        }
+        return 0;
+    }
+
+    private long size(long b) {
+        return tags.size(b);
     }
 
     /** No index, nothing that can disagree with the heap. */

@@ -7,20 +7,22 @@ import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.PlacementStrategy;
 
 /**
- * Splitting, coalescing and growth of the heap's blocks, keeping the strategy's index in step:
- * every block that becomes free is reported with {@code blockFreed} after coalescing, every free
- * block that stops being one (taken, split, merged) with {@code blockUsed} first.
+ * Splitting, coalescing and growth of the heap's blocks, keeping the {@link FreeMap} and the
+ * strategy's index in step: every block that becomes free is reported with {@code blockFreed}
+ * after coalescing, every free block that stops being one (taken, split, merged) with
+ * {@code blockUsed} first.
  *
  * <p>A strategy is not trusted: every answer of {@code find} is checked against the boundary tags,
  * and a strategy that throws or answers wrong is replaced by the built-in {@link FirstFit} at once,
- * in the middle of the operation. That is safe because first fit keeps no index: it reads the
- * tags, which the heap has kept right all along. The failure is then reported to the owner.
+ * in the middle of the operation. That is safe because first fit keeps no index: it reads the free
+ * map and the tags, which the heap has kept right all along. The failure is then reported.
  */
 final class HeapBlocks implements HeapView {
     private final BlockTags tags;
     private final HeapControl control;
-    private final HeapGrowth growth;
-    private final FirstFit builtin = new FirstFit();
+    private final HeapMemory m;
+    private final FreeMap free = new FreeMap(HeapControl.FIRST_BLOCK);
+    private final FirstFit builtin;
     private PlacementStrategy strategy;
     private FailureListener failed = (s, e, nanos) -> {
     };
@@ -31,15 +33,25 @@ final class HeapBlocks implements HeapView {
         void failed(PlacementStrategy strategy, Throwable failure, long rebuildNanos);
     }
 
-    HeapBlocks(BlockTags tags, HeapControl control, HeapGrowth growth) {
+    HeapBlocks(BlockTags tags, HeapControl control, HeapMemory m) {
         this.tags = tags;
         this.control = control;
-        this.growth = growth;
+        this.m = m;
+        this.builtin = new FirstFit(free, tags);
+        this.strategy = builtin;
     }
 
     /** Who hears of a strategy that failed, after the built-in took over from it. */
     void onFailure(FailureListener listener) {
         this.failed = listener;
+    }
+
+    FreeMap freeMap() {
+        return free;
+    }
+
+    HeapMemory memory() {
+        return m;
     }
 
     /**
@@ -48,11 +60,8 @@ final class HeapBlocks implements HeapView {
      * attach is thrown, and the built-in serves.
      */
     void use(PlacementStrategy next) {
-        if (strategy != null) {
-            detachQuietly(strategy);
-        }
+        detachQuietly(strategy);
         strategy = builtin;
-        builtin.attach(this);
         if (next != builtin) {
             next.attach(this);
             strategy = next;
@@ -77,11 +86,14 @@ final class HeapBlocks implements HeapView {
         }
     }
 
-    /** How many blocks are free. */
-    long freeBlocks() {
-        long[] n = {0};
-        forEachFree((address, size) -> n[0]++);
-        return n[0];
+    /** Asks the serving strategy to check its index. @return null, or its finding */
+    String checkStrategy() {
+        PlacementStrategy s = strategy;
+        try {
+            return s.check(this);
+        } catch (RuntimeException | LinkageError e) {
+            return "its check failed: " + e;
+        }
     }
 
     // ---- the strategy, contained -----------------------------------------------------------------
@@ -101,7 +113,8 @@ final class HeapBlocks implements HeapView {
         }
     }
 
-    private void used(long b) {
+    private void used(long b, long size) {
+        free.remove(b, size);
         PlacementStrategy s = strategy;
         try {
             s.blockUsed(b);
@@ -111,6 +124,7 @@ final class HeapBlocks implements HeapView {
     }
 
     private void freed(long b, long size) {
+        free.add(b, size);
         PlacementStrategy s = strategy;
         try {
             s.blockFreed(b, size);
@@ -129,45 +143,59 @@ final class HeapBlocks implements HeapView {
     }
 
     /**
-     * Why {@code b} is not a free block of at least {@code size} bytes, or null when it is one. A
-     * free block of a coalesced heap has the canary of its position, a sane size, allocated
-     * neighbours on both sides, and a footer and next header that agree with it; a stale header
-     * left inside a merged or allocated block fails at least one of these.
+     * Why {@code b} is not a free block of at least {@code size} bytes, or null when it is one. The
+     * free map knows every free block's start; a free block also has the canary of its position
+     * and a size that covers the request and stays in the heap.
      */
     private String wrongAnswer(long b, long size) {
         long end = control.epilogue();
         if (b % BlockTags.ALIGN != 0 || b < HeapControl.FIRST_BLOCK || b >= end) {
             return "outside the heap";
         }
-        if (!tags.canaryOk(b) || !tags.sizeWordOk(b)) {
-            return "not the start of a block";
-        }
-        if (tags.allocated(b)) {
-            return "a used block";
+        if (!free.contains(b)) {
+            return tags.canaryOk(b) && tags.allocated(b) ? "a used block" : "not the start of a free block";
         }
         long have = tags.size(b);
-        if (have < size) {
-            return "too small (" + have + " bytes)";
-        }
-        if (have < MIN_BLOCK || b + have > end || !tags.prevAllocated(b) || tags.prevAllocated(b + have)
-                || tags.sizeBefore(b + have) != have) {
-            return "not a free block of the heap (stale header)";
-        }
-        return null;
+        return have < size ? "too small (" + have + " bytes)" : null;
     }
 
     @Override
     public void forEachFree(FreeBlockVisitor visitor) {
-        long end = control.epilogue();
-        for (long b = HeapControl.FIRST_BLOCK; b < end; b += tags.size(b)) {
-            if (!tags.allocated(b)) {
-                visitor.visit(b, tags.size(b));
-            }
+        for (long b = free.next(0); b >= 0;) {
+            long size = tags.size(b);
+            visitor.visit(b, size);
+            b = free.next(b + size);
         }
     }
 
-    /** Allocates a block of {@code size} bytes, growing the heap if no free block fits. @return it, or 0 */
-    long take(long size, int owner, long requested) {
+    /** Rebuilds the free map from the tags: the walk a heap instance makes when it attaches. */
+    void rebuildFreeMap(BlockVisitor alsoVisit) {
+        free.clear();
+        long end = control.epilogue();
+        for (long b = HeapControl.FIRST_BLOCK; b < end;) {
+            int word = tags.word(b);
+            long size = BlockTags.size(word);
+            if ((word & BlockTags.ALLOCATED) == 0) {
+                free.add(b, size);
+            } else {
+                alsoVisit.visit(b, word);
+            }
+            b += size;
+        }
+    }
+
+    /** Receives an allocated block and its size word. */
+    @FunctionalInterface
+    interface BlockVisitor {
+        void visit(long block, int word);
+    }
+
+    /**
+     * Allocates a block of {@code size} bytes, growing the heap if no free block fits.
+     *
+     * @return it, or 0
+     */
+    long take(long size, int owner, long requested, int site) {
         long b = find(size);
         if (b == 0) {
             b = grow(size);
@@ -175,32 +203,80 @@ final class HeapBlocks implements HeapView {
                 return 0;
             }
         }
-        used(b);
-        long free = tags.size(b);
-        tags.writeUsed(b, free, tags.prevAllocated(b), owner, requested);
-        tags.setPrevAllocated(b + free, true);
-        trim(b, size);
+        long have = tags.size(b);
+        used(b, have);
+        boolean prev = tags.prevAllocated(b);
+        long rest = have - size;
+        long now = control.now();
+        if (rest < MIN_BLOCK) {
+            tags.writeUsed(b, have, prev, owner, requested, site, now);
+            tags.setPrevAllocated(b + have, true);
+        } else {
+            // the rest stays free where it is: no merge can happen, its neighbours are allocated
+            tags.writeUsed(b, size, prev, owner, requested, site, now);
+            tags.writeFree(b + size, rest, true);
+            freed(b + size, rest);
+        }
+        return b;
+    }
+
+    /**
+     * Allocates a block whose payload is aligned to {@code alignment} bytes (a power of two above
+     * 8): a block large enough for any placement is taken, and the piece before the aligned payload
+     * and the piece after it are given back.
+     *
+     * @return it, or 0
+     */
+    long takeAligned(long size, long alignment, int owner, long requested, int site) {
+        long b = take(size + 2 * alignment + MIN_BLOCK, owner, requested, site);
+        if (b == 0) {
+            return 0;
+        }
+        long gap = ((b + HEADER + alignment - 1) & -alignment) - (b + HEADER);
+        while (gap != 0 && gap < MIN_BLOCK) {
+            gap += alignment;
+        }
+        if (gap > 0) {
+            long total = tags.size(b);
+            long time = tags.time(b);
+            long aligned = b + gap;
+            tags.writeUsed(aligned, total - gap, true, owner, requested, site, time);
+            tags.writeUsed(b, gap, tags.prevAllocated(b), owner, gap - HEADER, site, time);
+            release(b);
+            b = aligned;
+        }
+        resize(b, size, requested);
         return b;
     }
 
     /**
      * Resizes an allocated block to {@code size} bytes in place, taking in the free block after it
-     * when that is needed and enough. @return whether it could
+     * when that is needed and enough.
+     *
+     * @return whether it could
      */
     boolean resize(long b, long size, long requested) {
         long have = tags.size(b);
         long next = b + have;
         if (have < size) {
-            if (tags.allocated(next) || have + tags.size(next) < size) {
+            if (tags.allocated(next)) {
                 return false;
             }
-            used(next);
-            have += tags.size(next);
-            tags.writeUsed(b, have, tags.prevAllocated(b), tags.owner(b), requested);
+            long more = tags.size(next);
+            if (have + more < size) {
+                return false;
+            }
+            used(next, more);
+            have += more;
             tags.setPrevAllocated(b + have, true);
         }
-        tags.setRequested(b, requested);
-        trim(b, size);
+        if (have - size >= MIN_BLOCK) {
+            tags.resizeUsed(b, size, requested);
+            tags.writeUsed(b + size, have - size, true, 0, 0, 0, 0);
+            release(b + size);
+        } else {
+            tags.resizeUsed(b, have, requested);
+        }
         return true;
     }
 
@@ -213,35 +289,30 @@ final class HeapBlocks implements HeapView {
         long start = b;
         long size = tags.size(b);
         long next = b + size;
-        if (!tags.allocated(next)) {
-            used(next);
-            size += tags.size(next);
+        int nextWord = tags.word(next);
+        if ((nextWord & BlockTags.ALLOCATED) == 0) {
+            long more = BlockTags.size(nextWord);
+            used(next, more);
+            size += more;
         }
-        if (!tags.prevAllocated(b)) {
+        boolean prevAllocated = tags.prevAllocated(b);
+        if (!prevAllocated) {
             long before = tags.sizeBefore(b);
             start = b - before;
-            used(start);
+            used(start, before);
             size += before;
+            prevAllocated = true; // two free blocks are never adjacent
         }
-        tags.writeFree(start, size, tags.prevAllocated(start));
+        tags.writeFree(start, size, prevAllocated);
         tags.setPrevAllocated(start + size, false);
         freed(start, size);
     }
 
-    /** Cuts an allocated block down to {@code size} bytes when the rest can be a block of its own. */
-    private void trim(long b, long size) {
-        long have = tags.size(b);
-        if (have - size < MIN_BLOCK) {
-            return;
-        }
-        tags.writeUsed(b, size, tags.prevAllocated(b), tags.owner(b), tags.requested(b));
-        tags.writeUsed(b + size, have - size, true, 0, 0);
-        release(b + size);
-    }
-
     /**
      * Maps enough pages after the heap for a free block of {@code size} bytes at its end; the old
-     * epilogue becomes the header of the new pages. @return that free block, or 0
+     * epilogue becomes the header of the new pages.
+     *
+     * @return that free block, or 0
      */
     private long grow(long size) {
         long top = control.top();
@@ -252,13 +323,13 @@ final class HeapBlocks implements HeapView {
         if (pages <= 0) {
             return epilogue - tail; // the free block at the end fits already; the strategy did not offer it
         }
-        if (!growth.map(top, pages)) {
+        if (!m.map(top, pages)) {
             return 0;
         }
         long added = pages * HeapMemory.PAGE;
         control.setTop(top + added);
         tags.writeEpilogue(top + added - HEADER, true);
-        tags.writeUsed(epilogue, added, lastAllocated, 0, 0);
+        tags.writeUsed(epilogue, added, lastAllocated, 0, 0, 0, 0);
         release(epilogue);
         return lastAllocated ? epilogue : epilogue - tail;
     }

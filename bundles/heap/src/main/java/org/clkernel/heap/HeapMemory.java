@@ -1,72 +1,62 @@
 package org.clkernel.heap;
 
-import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
-import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW_END;
-
-import org.clkernel.api.machine.PhysicalMemory;
-import org.clkernel.api.paging.VirtualMemory;
-
 /**
- * Loads and stores at kernel heap addresses. Each heap page's frame is found once by a software
- * walk of the kernel's page tables and kept in a Java cache, which a new instance rebuilds on use.
- * Word accesses are 4-byte aligned and so never cross a page; bulk ones are split at pages.
+ * Loads and stores at heap addresses, and the growth of the memory under them. The kernel heap
+ * uses {@link KernelMemory}: emulated RAM reached through the kernel's page tables. A replay runs
+ * the same heap code on {@link ArrayMemory}, plain Java arrays, so that it never touches the kernel
+ * heap and measures the placement alone.
+ *
+ * <p>Word accesses are 4-byte aligned (8-byte for {@code read64}) and so never cross a page; bulk
+ * accesses may.
  */
-final class HeapMemory {
+abstract class HeapMemory {
     static final long PAGE = 4096;
+    /** The poison byte of freed payloads (Linux's POISON_FREE). */
+    static final byte POISON = 0x6B;
 
-    private final PhysicalMemory ram;
-    private final VirtualMemory vm;
-    /** Physical address of each window page, 0 when not looked up yet. */
-    private final long[] frames = new long[(int) ((HEAP_WINDOW_END - HEAP_WINDOW) / PAGE)];
+    abstract int read32(long va);
 
-    HeapMemory(PhysicalMemory ram, VirtualMemory vm) {
-        this.ram = ram;
-        this.vm = vm;
-    }
+    abstract void write32(long va, int value);
 
-    /** The physical address of a heap address, on a page the heap has mapped. */
-    long physical(long va) {
-        int page = (int) ((va - HEAP_WINDOW) / PAGE);
-        long frame = frames[page];
-        if (frame == 0) {
-            long pa = vm.physical(0, va & ~(PAGE - 1)).orElseThrow(() -> new IllegalStateException(
-                    String.format("heap page 0x%x is not mapped", va & ~(PAGE - 1))));
-            frames[page] = frame = pa;
+    abstract long read64(long va);
+
+    abstract void write64(long va, long value);
+
+    abstract void read(long va, byte[] into, int offset, int length);
+
+    abstract void write(long va, byte[] from, int offset, int length);
+
+    abstract void zero(long va, long length);
+
+    /**
+     * Maps {@code pages} zeroed pages from {@code va}, all or none.
+     *
+     * @return whether they were mapped
+     */
+    abstract boolean map(long va, long pages);
+
+    /** Writes {@code length} bytes of {@code value}. */
+    void fill(long va, long length, byte value) {
+        byte[] chunk = new byte[(int) Math.min(length, PAGE)];
+        java.util.Arrays.fill(chunk, value);
+        for (long done = 0; done < length; done += chunk.length) {
+            write(va + done, chunk, 0, (int) Math.min(chunk.length, length - done));
         }
-        return frame + (va & (PAGE - 1));
     }
 
-    /** Forgets a page's frame, after it is unmapped. */
-    void forget(long va) {
-        frames[(int) ((va - HEAP_WINDOW) / PAGE)] = 0;
-    }
-
-    int read32(long va) {
-        return ram.read32(physical(va));
-    }
-
-    void write32(long va, int value) {
-        ram.write32(physical(va), value);
-    }
-
-    long read64(long va) {
-        return ram.read64(physical(va));
-    }
-
-    void write64(long va, long value) {
-        ram.write64(physical(va), value);
-    }
-
-    void read(long va, byte[] into, int offset, int length) {
-        byPage(va, length, (pa, done, n) -> ram.read(pa, into, offset + (int) done, n));
-    }
-
-    void write(long va, byte[] from, int offset, int length) {
-        byPage(va, length, (pa, done, n) -> ram.write(pa, from, offset + (int) done, n));
-    }
-
-    void zero(long va, long length) {
-        byPage(va, length, (pa, done, n) -> ram.zero(pa, n));
+    /** The offset of the first of {@code length} bytes that is not {@code value}, or -1. */
+    long firstMismatch(long va, long length, byte value) {
+        byte[] chunk = new byte[(int) Math.min(length, PAGE)];
+        for (long done = 0; done < length; done += chunk.length) {
+            int n = (int) Math.min(chunk.length, length - done);
+            read(va + done, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] != value) {
+                    return done + i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Copies {@code length} bytes; the ranges do not overlap. */
@@ -77,21 +67,5 @@ final class HeapMemory {
             read(from + done, buffer, 0, n);
             write(to + done, buffer, 0, n);
         }
-    }
-
-    /** Runs {@code access} on each piece of a range that lies in one page. */
-    private void byPage(long va, long length, PageAccess access) {
-        for (long done = 0; done < length;) {
-            long at = va + done;
-            int n = (int) Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            access.run(physical(at), done, n);
-            done += n;
-        }
-    }
-
-    /** One piece of a range: its physical address, the bytes of the range before it, its length. */
-    @FunctionalInterface
-    private interface PageAccess {
-        void run(long pa, long done, int length);
     }
 }

@@ -1,25 +1,28 @@
 package org.clkernel.heap;
 
 import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
-import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW_END;
-import static org.clkernel.heap.BlockTags.HEADER;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 import org.clkernel.api.CheckResult;
+import org.clkernel.api.actor.Actor;
+import org.clkernel.api.actor.ActorRegistry;
 import org.clkernel.api.heap.KernelHeap;
 import org.clkernel.api.heap.PlacementStrategy;
 import org.clkernel.api.machine.AnchorTable;
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.FrameAllocator;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -27,53 +30,62 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.annotations.ReferenceScope;
 
 /**
- * The kernel heap: boundary-tagged blocks ({@link BlockTags}) in the kernel heap window, placed by
- * the best-ranked or chosen {@link PlacementStrategy} service ({@link Strategies}), else the built-in
- * {@link FirstFit}. All state is in RAM, found again through the anchor {@value HeapControl#ANCHOR}:
- * a new instance re-attaches and keeps every live block; a strategy's index is only a cache of it.
+ * The kernel heap service: the {@link Heap} in the kernel heap window of emulated RAM, placed by
+ * the best-ranked or chosen {@link PlacementStrategy} service ({@link Strategies}), else the
+ * built-in {@link FirstFit}. All state is in RAM, found again through the anchor
+ * {@value HeapControl#ANCHOR}: a new instance re-attaches and keeps every live block; a strategy's
+ * index is only a cache of it.
  *
  * <p>Every call passes the {@link SwapGate}, then holds this object's monitor: calls are serialised,
  * and a strategy swap waits for the call in flight and holds off the next ones.
+ *
+ * <p>Configuration (PID {@value #PID}, all optional, changed live): {@code strategy} (the name to
+ * use; empty for the best-ranked), {@code check.canary}, {@code poison}, {@code quarantine.bytes},
+ * {@code zero.on.free}. A bad value is reported in one line and the old one kept.
  */
-@Component(service = KernelHeap.class, immediate = true)
+@Component(service = KernelHeap.class, immediate = true, configurationPid = KernelHeapService.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class KernelHeapService implements KernelHeap {
-    private final HeapMemory m;
-    private final BlockTags tags;
-    private final HeapControl control;
-    private final HeapBlocks blocks;
-    private final HeapCheck check;
+    public static final String PID = "org.clkernel.heap";
+
+    private final Heap heap;
     private final boolean attached;
     private final SwapGate gate = new SwapGate();
     private final Strategies strategies;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ActorRegistry actors;
+
+    public KernelHeapService(Machine machine, FrameAllocator frames, VirtualMemory vm) {
+        this(machine, frames, vm, Map.of());
+    }
+
     @Activate
     public KernelHeapService(@Reference(name = "machine") Machine machine,
-            @Reference(name = "frames") FrameAllocator frames, @Reference(name = "vm") VirtualMemory vm) {
-        this.m = new HeapMemory(machine.physical(), vm);
-        this.tags = new BlockTags(m);
-        this.control = new HeapControl(m);
-        HeapGrowth growth = new HeapGrowth(frames, vm, m);
-        this.blocks = new HeapBlocks(tags, control, growth);
-        this.check = new HeapCheck(tags, control);
+            @Reference(name = "frames") FrameAllocator frames, @Reference(name = "vm") VirtualMemory vm,
+            Map<String, Object> configuration) {
+        KernelMemory memory = new KernelMemory(machine.physical(), vm, frames);
         AnchorTable anchors = machine.anchors();
         OptionalLong anchor = anchors.get(HeapControl.ANCHOR);
         if (anchor.isPresent()) {
-            if (vm.physical(FrameAllocator.KERNEL, HEAP_WINDOW).orElse(-1) != anchor.getAsLong() || !control.valid()) {
+            if (vm.physical(FrameAllocator.KERNEL, HEAP_WINDOW).orElse(-1) != anchor.getAsLong()) {
                 throw new IllegalStateException(String.format(
-                        "the heap anchor points to 0x%x, where no heap of layout version %d is mapped",
-                        anchor.getAsLong(), HeapControl.VERSION));
+                        "the heap anchor points to 0x%x, where the heap window is not mapped", anchor.getAsLong()));
             }
+            this.heap = Heap.attach(memory);
             this.attached = true;
         } else {
-            if (!growth.map(HEAP_WINDOW, 1)) {
-                throw new IllegalStateException("no frame for the first page of the kernel heap");
+            Heap fresh = Heap.format(memory);
+            if (fresh == null) {
+                throw new IllegalStateException("no frames for the first pages of the kernel heap");
             }
-            format();
-            anchors.put(HeapControl.ANCHOR, m.physical(HEAP_WINDOW));
+            this.heap = fresh;
+            anchors.put(HeapControl.ANCHOR, memory.physical(HEAP_WINDOW));
             this.attached = false;
         }
-        blocks.useBuiltin();
-        this.strategies = new Strategies(blocks, gate, this);
+        this.strategies = new Strategies(heap.blocks(), gate, this);
+        configure(configuration);
     }
 
     /** Strategies are prototype-scope services where they offer it: each heap gets its own index. */
@@ -91,12 +103,19 @@ public final class KernelHeapService implements KernelHeap {
         strategies.remove(objects);
     }
 
-    /** One page: the control block, one free block, the epilogue. */
-    private void format() {
-        long top = HEAP_WINDOW + HeapMemory.PAGE;
-        control.format(top);
-        tags.writeFree(HeapControl.FIRST_BLOCK, top - HEADER - HeapControl.FIRST_BLOCK, true);
-        tags.writeEpilogue(top - HEADER, false);
+    /** Sets the actor table the quotas come from (as DS does), or null for none. */
+    public void setActors(ActorRegistry registry) {
+        this.actors = registry;
+    }
+
+    @Modified
+    void configure(Map<String, Object> configuration) {
+        HeapConfiguration parsed = HeapConfiguration.parse(configuration, checks());
+        parsed.problems().forEach(p -> System.err.println("heap: configuration: " + p));
+        synchronized (this) {
+            heap.setChecks(parsed.checks());
+        }
+        strategies.target(parsed.strategy());
     }
 
     @Deactivate
@@ -111,102 +130,132 @@ public final class KernelHeapService implements KernelHeap {
 
     @Override
     public long kmalloc(long size, int owner) {
-        return gated(() -> allocate(size, owner));
+        return kmalloc(size, owner, 0);
     }
 
-    private synchronized long allocate(long size, int owner) {
-        checkOwner(owner);
-        if (size < 1) {
-            throw new IllegalArgumentException("kmalloc: size " + size + " is below 1");
-        }
-        long need = BlockTags.blockSize(size, HEAP_WINDOW_END - HEAP_WINDOW);
-        long b = need < 0 ? 0 : blocks.take(need, owner, size);
-        if (b == 0) {
-            return 0;
-        }
-        control.allocated(size);
-        return b + HEADER;
+    @Override
+    public long kmalloc(long size, int owner, int site) {
+        return gated(() -> {
+            synchronized (this) {
+                return heap.allocate(size, owner, site);
+            }
+        });
+    }
+
+    @Override
+    public long kmallocAligned(long size, long alignment, int owner) {
+        return gated(() -> {
+            synchronized (this) {
+                return heap.allocateAligned(size, alignment, owner, 0);
+            }
+        });
     }
 
     @Override
     public long kcalloc(long n, long size, int owner) {
-        return gated(() -> callocate(n, size, owner));
-    }
-
-    private synchronized long callocate(long n, long size, int owner) {
-        if (n < 1 || size < 1) {
-            throw new IllegalArgumentException(String.format("kcalloc(%d, %d): both must be 1 or more", n, size));
-        }
-        if (size > 0xFFFFFFFFL / n) {
-            throw new IllegalArgumentException(String.format("kcalloc(%d, %d): the size overflows 32 bits", n, size));
-        }
-        long address = allocate(n * size, owner);
-        if (address != 0) {
-            m.zero(address, n * size);
-        }
-        return address;
+        return gated(() -> {
+            synchronized (this) {
+                return heap.callocate(n, size, owner);
+            }
+        });
     }
 
     @Override
     public long krealloc(long address, long size, int owner) {
-        return gated(() -> reallocate(address, size, owner));
-    }
-
-    private synchronized long reallocate(long address, long size, int owner) {
-        if (address == 0) {
-            return allocate(size, owner);
-        }
-        checkOwner(owner);
-        long b = block("krealloc", address);
-        if (size < 1) {
-            throw new IllegalArgumentException("krealloc: size " + size + " is below 1");
-        }
-        long need = BlockTags.blockSize(size, HEAP_WINDOW_END - HEAP_WINDOW);
-        long old = tags.requested(b);
-        if (need < 0) {
-            return 0;
-        }
-        if (blocks.resize(b, need, size)) {
-            control.resized(old, size);
-            return address;
-        }
-        long moved = allocate(size, owner);
-        if (moved != 0) {
-            m.copy(address, moved, Math.min(old, size));
-            free(b);
-        }
-        return moved;
+        return gated(() -> {
+            synchronized (this) {
+                return heap.reallocate(address, size, owner);
+            }
+        });
     }
 
     @Override
     public void kfree(long address) {
         gated(() -> {
             synchronized (this) {
-                free(block("kfree", address));
+                heap.free("kfree", address, -1);
             }
             return 0;
         });
     }
 
-    private void free(long b) {
-        long bytes = tags.requested(b);
-        blocks.release(b);
-        control.freed(bytes);
+    @Override
+    public long actorMalloc(long size, int actor) {
+        Heap.checkOwner(actor);
+        ActorRegistry registry = actors;
+        if (registry == null) {
+            throw new IllegalStateException("actorMalloc: no actor table is available to read quotas from");
+        }
+        Actor a = registry.get(actor).orElseThrow(() -> new IllegalArgumentException("actorMalloc: no actor has id " + actor));
+        return gated(() -> {
+            synchronized (this) {
+                if (a.heapQuota() > 0 && size > 0 && heap.actorCurrent(actor) + size > a.heapQuota()) {
+                    return 0;
+                }
+                return heap.allocate(size, actor, 0);
+            }
+        });
+    }
+
+    @Override
+    public void actorFree(long address, int actor) {
+        Heap.checkOwner(actor);
+        gated(() -> {
+            synchronized (this) {
+                heap.free("actorFree", address, actor);
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public synchronized int site(String name) {
+        return heap.site(name);
+    }
+
+    @Override
+    public synchronized String siteName(int site) {
+        return heap.siteName(site);
     }
 
     @Override
     public synchronized long usableSize(long address) {
-        return tags.size(block("usableSize", address)) - HEADER;
+        return heap.usable(address);
     }
 
     @Override
     public synchronized HeapStats stats() {
-        return control.stats();
+        return heap.stats();
+    }
+
+    @Override
+    public synchronized ActorHeapStats actorStats(int actor) {
+        return heap.actorStats(actor);
+    }
+
+    @Override
+    public synchronized List<ActorHeapStats> actorStats() {
+        return heap.actorStats();
+    }
+
+    @Override
+    public synchronized void forEachBlock(BlockVisitor visitor) {
+        heap.forEachBlock(visitor);
+    }
+
+    @Override
+    public HeapChecks checks() {
+        return heap.checks();
+    }
+
+    @Override
+    public List<String> findings() {
+        return heap.findings();
     }
 
     @Override
     public synchronized CheckResult check() {
-        return check.run();
+        return heap.check();
     }
 
     @Override
@@ -224,57 +273,17 @@ public final class KernelHeapService implements KernelHeap {
         return strategies.lastSwap();
     }
 
+    @Override
+    public List<String> strategies() {
+        return strategies.available();
+    }
+
     private long gated(LongSupplier call) {
         gate.enter();
         try {
             return call.getAsLong();
         } finally {
             gate.exit();
-        }
-    }
-
-    /**
-     * The block whose payload starts at {@code address}, after checking that it is one: a header
-     * with the canary of its position, a sane size, the allocated bit, and the next block agreeing.
-     */
-    private long block(String call, long address) {
-        long epilogue = control.epilogue();
-        if (address % BlockTags.ALIGN != 0 || address < HeapControl.FIRST_BLOCK + HEADER || address >= epilogue) {
-            throw new IllegalArgumentException(String.format("%s(0x%x): not an address in the heap", call, address));
-        }
-        long b = address - HEADER;
-        if (!tags.canaryOk(b)) {
-            throw new IllegalArgumentException(String.format(
-                    "%s(0x%x): header canary is 0x%08x, expected 0x%08x: not a block, or its header was overwritten",
-                    call, address, tags.storedCanary(b), BlockTags.canary(b)));
-        }
-        long size = tags.size(b);
-        if (size < BlockTags.MIN_BLOCK || b + size > epilogue || !tags.sizeWordOk(b)) {
-            throw new IllegalArgumentException(String.format("%s(0x%x): header has a bad size %d", call, address, size));
-        }
-        if (!tags.allocated(b)) {
-            throw new IllegalArgumentException(String.format("%s(0x%x): the block is free (a double free?)", call, address));
-        }
-        if (!tags.prevAllocated(b + size)) {
-            throw new IllegalArgumentException(String.format(
-                    "%s(0x%x): the next block does not record this one as allocated", call, address));
-        }
-        if (!tags.prevAllocated(b)) {
-            // a stale header left inside a merged block can pass the checks above; its footer does not
-            long before = tags.sizeBefore(b);
-            long start = b - before;
-            if (before < BlockTags.MIN_BLOCK || before % BlockTags.ALIGN != 0 || start < HeapControl.FIRST_BLOCK
-                    || !tags.canaryOk(start) || tags.allocated(start) || tags.size(start) != before) {
-                throw new IllegalArgumentException(String.format(
-                        "%s(0x%x): the free block before it is not where its footer says: not a live block", call, address));
-            }
-        }
-        return b;
-    }
-
-    private static void checkOwner(int owner) {
-        if (owner < 0 || owner >= FrameAllocator.MAX_OWNER) {
-            throw new IllegalArgumentException("owner " + owner + " is not an actor id 0 to " + (FrameAllocator.MAX_OWNER - 1));
         }
     }
 }

@@ -75,6 +75,25 @@ final class Strategies {
         reselect(n.isEmpty() ? "best-ranked chosen" : n + " chosen");
     }
 
+    /**
+     * The configured target: like {@link #use} but without asking that it be installed now; the
+     * heap takes it when it comes.
+     */
+    void target(String name) {
+        String n = name == null ? "" : name.trim();
+        if (n.equals(chosen)) {
+            return;
+        }
+        chosen = n;
+        installed.values().stream().filter(i -> i.name().equals(n)).forEach(i -> failed.remove(i.objects()));
+        reselect(n.isEmpty() ? "best-ranked configured" : n + " configured");
+    }
+
+    /** The names of the strategies that can be chosen, the best-ranked first, the built-in last. */
+    List<String> available() {
+        return names();
+    }
+
     String name() {
         synchronized (heap) {
             return current.name();
@@ -153,7 +172,7 @@ final class Strategies {
         synchronized (heap) {
             if (swapped[0]) {
                 last = new StrategySwap(from[0], current.name(), why[0], pause.quiesceNanos(), rebuild[0],
-                        pause.pauseNanos(), blocks.freeBlocks());
+                        pause.pauseNanos(), blocks.freeMap().count());
             }
         }
     }
@@ -204,7 +223,7 @@ final class Strategies {
         String why = src.name() + " failed (" + e.getMessage() + "); using " + BUILTIN.name();
         report(why);
         // the failing call was the only one in flight: nothing to wait for
-        last = new StrategySwap(src.name(), BUILTIN.name(), why, 0, rebuildNanos, rebuildNanos, blocks.freeBlocks());
+        last = new StrategySwap(src.name(), BUILTIN.name(), why, 0, rebuildNanos, rebuildNanos, blocks.freeMap().count());
     }
 
     private void release() {

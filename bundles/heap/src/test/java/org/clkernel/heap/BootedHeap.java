@@ -17,7 +17,8 @@ final class BootedHeap {
     final EmulatedMachine machine;
     final BuddyFrameAllocator frames;
     final VirtualMemoryService vm;
-    final KernelHeapService heap;
+    /** The heap instance in service: the one {@link #restart} made last. */
+    KernelHeapService heap;
     /** The heap's memory as the kernel sees it, for filling and reading blocks. */
     final HeapMemory memory;
 
@@ -26,12 +27,23 @@ final class BootedHeap {
         frames = new BuddyFrameAllocator(machine);
         vm = new VirtualMemoryService(machine, frames);
         heap = new KernelHeapService(machine, frames, vm);
-        memory = new HeapMemory(machine.physical(), vm);
+        memory = new KernelMemory(machine.physical(), vm, frames);
+    }
+
+    /**
+     * The heap with poison and quarantine off, so that a freed block is reusable at once: for tests
+     * of placement, which expect the block just freed to serve the next request.
+     */
+    static BootedHeap withoutQuarantine() {
+        BootedHeap h = new BootedHeap();
+        h.heap.configure(java.util.Map.of("poison", "false"));
+        return h;
     }
 
     /** A second heap instance on the same machine, as after a bundle restart. */
     KernelHeapService restart() {
-        return new KernelHeapService(machine, frames, vm);
+        heap = new KernelHeapService(machine, frames, vm, java.util.Map.of("poison", String.valueOf(heap.checks().poison())));
+        return heap;
     }
 
     void fill(long address, long length, int value) {

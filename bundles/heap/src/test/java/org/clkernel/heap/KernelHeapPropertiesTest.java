@@ -151,8 +151,8 @@ class KernelHeapPropertiesTest {
         }
 
         void verify() {
-            long end = HEAP_WINDOW + heap.stats().heapBytes();
-            long previousEnd = HEAP_WINDOW;
+            long end = HeapControl.FIRST_BLOCK + heap.stats().heapBytes();
+            long previousEnd = HeapControl.FIRST_BLOCK;
             long bytes = 0;
             for (Map.Entry<Long, Live> e : live.entrySet()) {
                 long a = e.getKey();

@@ -25,7 +25,9 @@ class KernelHeapTest {
         assertEquals(0, a % 8);
         assertTrue(a >= HEAP_WINDOW && a < HEAP_WINDOW_END);
         assertTrue(h.heap.usableSize(a) >= 13);
-        assertEquals(new HeapStats(13, 13, 13, 1, 4096), h.heap.stats());
+        HeapStats stats = h.heap.stats();
+        assertEquals(List.of(13L, 13L, 13L, 1L, 4096L), List.of(stats.currentBytes(), stats.peakBytes(),
+                stats.totalBytes(), stats.blocks(), stats.heapBytes()));
         h.assertIntact();
     }
 
@@ -33,12 +35,16 @@ class KernelHeapTest {
     void kfreeTakesTheBlockBackAndKeepsThePeak() {
         long a = h.heap.kmalloc(100, 0);
         h.heap.kfree(a);
-        assertEquals(new HeapStats(0, 100, 100, 0, 4096), h.heap.stats());
+        HeapStats stats = h.heap.stats();
+        assertEquals(List.of(0L, 100L, 100L, 0L, 4096L), List.of(stats.currentBytes(), stats.peakBytes(),
+                stats.totalBytes(), stats.blocks(), stats.heapBytes()));
+        assertEquals(1, stats.quarantinedBlocks(), "the freed block waits in quarantine");
         h.assertIntact();
     }
 
     @Test
     void freeingEverythingCoalescesBackToOneFreeBlock() {
+        h.heap.configure(java.util.Map.of("poison", "false"));
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             blocks.add(h.heap.kmalloc(24 + i * 40, 1));
@@ -50,11 +56,10 @@ class KernelHeapTest {
             h.heap.kfree(blocks.get(i));
         }
         List<long[]> free = new ArrayList<>();
-        new HeapBlocks(new BlockTags(h.memory), new HeapControl(h.memory), null)
-                .forEachFree((address, size) -> free.add(new long[] {address, size}));
+        Heap.attach(h.memory).blocks().forEachFree((address, size) -> free.add(new long[] {address, size}));
         assertEquals(1, free.size());
         assertEquals(HeapControl.FIRST_BLOCK, free.get(0)[0]);
-        assertEquals(h.heap.stats().heapBytes() - 64 - BlockTags.HEADER, free.get(0)[1]);
+        assertEquals(h.heap.stats().heapBytes() - BlockTags.HEADER, free.get(0)[1]);
         h.assertIntact();
     }
 
@@ -95,6 +100,7 @@ class KernelHeapTest {
 
     @Test
     void kcallocZeroesReusedMemory() {
+        h.heap.configure(java.util.Map.of("poison", "false", "zero.on.free", "false"));
         long dirty = h.heap.kmalloc(256, 1);
         h.fill(dirty, 256, 0xFF);
         h.heap.kfree(dirty);
@@ -186,7 +192,7 @@ class KernelHeapTest {
     void growthMapsKernelFramesIntoTheWindow() {
         long a = h.heap.kmalloc(20_000, 4);
         assertEquals(5 * 4096, h.heap.stats().heapBytes(), "the free tail of the first page serves too");
-        for (long va = HEAP_WINDOW; va < HEAP_WINDOW + h.heap.stats().heapBytes(); va += 4096) {
+        for (long va = HeapControl.FIRST_BLOCK; va < HeapControl.FIRST_BLOCK + h.heap.stats().heapBytes(); va += 4096) {
             long pa = h.vm.physical(0, va).orElseThrow();
             FrameAllocator.Block frame = h.frames.block(pa >>> 12);
             assertEquals(FrameAllocator.KERNEL, frame.owner(), String.format("owner of the frame under 0x%x", va));

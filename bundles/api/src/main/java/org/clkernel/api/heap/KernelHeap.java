@@ -25,6 +25,52 @@ public interface KernelHeap {
     long kmalloc(long size, int owner);
 
     /**
+     * Allocates a block as {@link #kmalloc(long, int)} does and records the allocation site in
+     * its header.
+     *
+     * @param site an id from {@link #site(String)}, or 0 for none
+     */
+    long kmalloc(long size, int owner, int site);
+
+    /**
+     * Allocates a block whose address is a multiple of {@code alignment}. The block is freed with
+     * {@link #kfree}; {@link #krealloc} may move it to an address that is only 8-byte aligned.
+     *
+     * @param alignment a power of two from 8 to 4096
+     * @return the address, or 0 when no memory is left
+     */
+    long kmallocAligned(long size, long alignment, int owner);
+
+    /**
+     * Allocates for an actor, within its heap quota (the {@code heapQuota} of its entry in the
+     * actor table; 0 is unlimited): the actor's live bytes plus {@code size} may not exceed it.
+     *
+     * @return the address, or 0 when no memory is left or the quota would be exceeded
+     * @throws IllegalArgumentException for an actor that does not exist
+     * @throws IllegalStateException    when no actor table is available to read the quota from
+     */
+    long actorMalloc(long size, int actor);
+
+    /**
+     * Frees a block on behalf of an actor, which must own it.
+     *
+     * @throws IllegalArgumentException as {@link #kfree} does, and for a block another actor owns
+     */
+    void actorFree(long address, int actor);
+
+    /**
+     * The id of an allocation site, registered under this name when new; sites are kept in the
+     * heap's memory, up to 119 of them.
+     *
+     * @param name 1 to 31 printable ASCII characters, no spaces
+     * @throws IllegalStateException when the table of sites is full
+     */
+    int site(String name);
+
+    /** The name of a site id, or "" when there is none. */
+    String siteName(int site);
+
+    /**
      * Allocates a zeroed array of {@code n} elements of {@code size} bytes.
      *
      * @return the address, or 0 when no memory is left
@@ -54,6 +100,78 @@ public interface KernelHeap {
     long usableSize(long address);
 
     HeapStats stats();
+
+    /** The heap statistics of one actor (all zero for one that never allocated). */
+    ActorHeapStats actorStats(int actor);
+
+    /** The heap statistics of every actor that ever allocated, by actor id. */
+    java.util.List<ActorHeapStats> actorStats();
+
+    /** Visits every block of the heap in address order: used, free and quarantined. */
+    void forEachBlock(BlockVisitor visitor);
+
+    /** The checks the heap makes now. */
+    HeapChecks checks();
+
+    /**
+     * The latest findings of the checks, oldest first, at most 100: writes after free found when a
+     * quarantined block was reused, each one line naming the block, its owner and allocation site.
+     */
+    java.util.List<String> findings();
+
+    /** The names of the placement strategies that can be chosen: the best-ranked first, the built-in last. */
+    java.util.List<String> strategies();
+
+    /** Receives one block. */
+    @FunctionalInterface
+    interface BlockVisitor {
+        void visit(BlockInfo block);
+    }
+
+    /** What a block is. */
+    enum BlockState {
+        USED, FREE, QUARANTINED
+    }
+
+    /**
+     * One block as its boundary tags describe it.
+     *
+     * @param block     the address of its header
+     * @param size      its whole size, header included
+     * @param requested bytes the caller asked for (0 for a free block)
+     * @param ageMillis milliseconds since it was allocated (since it was freed, when quarantined)
+     */
+    record BlockInfo(long block, long size, BlockState state, long requested, int owner, int site, long ageMillis) {
+        /** The address its caller was given. */
+        public long address() {
+            return block + 16;
+        }
+    }
+
+    /**
+     * The checks of the heap, each changed live through the configuration of PID {@code org.clkernel.heap}.
+     *
+     * @param canary          a free checks the header canary (a broken one is refused)
+     * @param poison          a freed payload is filled with 0x6B and held in quarantine
+     * @param quarantineBytes how many freed bytes the quarantine holds before the oldest block is
+     *                        checked for writes after free and reused
+     * @param zeroOnFree      a payload is wiped with zeros before its memory is reused
+     */
+    record HeapChecks(boolean canary, boolean poison, long quarantineBytes, boolean zeroOnFree) {
+        public static final HeapChecks DEFAULTS = new HeapChecks(true, true, 64 * 1024, true);
+    }
+
+    /**
+     * One actor's heap use; bytes are the sizes asked for.
+     *
+     * @param actor        the actor id
+     * @param currentBytes bytes in its live blocks now
+     * @param peakBytes    the most {@code currentBytes} has been
+     * @param totalBytes   bytes it ever allocated
+     * @param blocks       its live blocks
+     */
+    record ActorHeapStats(int actor, long currentBytes, long peakBytes, long totalBytes, long blocks) {
+    }
 
     /** Walks every block from the start of the heap and names the first broken one. */
     CheckResult check();
@@ -94,14 +212,29 @@ public interface KernelHeap {
     }
 
     /**
-     * Heap statistics; bytes are the sizes callers asked for.
+     * Heap statistics; bytes of live blocks are the sizes callers asked for, other bytes whole
+     * block sizes.
      *
-     * @param currentBytes bytes in live blocks now
-     * @param peakBytes    the most {@code currentBytes} has been
-     * @param totalBytes   bytes ever allocated
-     * @param blocks       live blocks
-     * @param heapBytes    bytes of the window mapped for the heap
+     * @param currentBytes      bytes in live blocks now
+     * @param peakBytes         the most {@code currentBytes} has been
+     * @param totalBytes        bytes ever allocated
+     * @param blocks            live blocks
+     * @param heapBytes         bytes of the window mapped for blocks
+     * @param freeBytes         bytes in free blocks
+     * @param freeBlocks        free blocks
+     * @param largestFree       the largest free block
+     * @param quarantinedBytes  bytes in quarantined blocks
+     * @param quarantinedBlocks blocks in quarantine
+     * @param writesAfterFree   quarantined blocks found written to after their free, ever
      */
-    record HeapStats(long currentBytes, long peakBytes, long totalBytes, long blocks, long heapBytes) {
+    record HeapStats(long currentBytes, long peakBytes, long totalBytes, long blocks, long heapBytes, long freeBytes,
+            long freeBlocks, long largestFree, long quarantinedBytes, long quarantinedBlocks, long writesAfterFree) {
+        /**
+         * External fragmentation: 1 - largest free block / all free bytes; 0 when the free memory
+         * is one block (or there is none), near 1 when it is scattered in small pieces.
+         */
+        public double fragmentation() {
+            return freeBytes == 0 ? 0 : 1 - (double) largestFree / freeBytes;
+        }
     }
 }
