@@ -104,10 +104,11 @@ public class HeapIT {
         tracker.open();
         try {
             KernelHeap heap = tracker.waitForService(Eventually.TIMEOUT_MS);
+            KernelBytes bytes = new KernelBytes(vm, machine);
             long[] blocks = new long[50];
             for (int i = 0; i < blocks.length; i++) {
                 blocks[i] = heap.kmalloc(16 + 24L * i, 0);
-                machine.physical().write32(vm.physical(0, blocks[i]).getAsLong(), 0xC0DE0000 | i);
+                bytes.write32(blocks[i], 0xC0DE0000 | i);
             }
             long oldId = Eventually.serviceId(tracker.getServiceReference());
             Bundle bundle = RuntimeBundles.installed(context, RuntimeBundles.HEAP);
@@ -117,7 +118,7 @@ public class HeapIT {
             assertEquals(blocks.length, again.stats().blocks());
             for (int i = 0; i < blocks.length; i++) {
                 assertTrue(again.usableSize(blocks[i]) >= 16 + 24L * i);
-                assertEquals(0xC0DE0000 | i, machine.physical().read32(vm.physical(0, blocks[i]).getAsLong()));
+                assertEquals(0xC0DE0000 | i, bytes.read32(blocks[i]));
             }
             CheckResult check = again.check();
             assertTrue(check.toString(), check.isOk());
@@ -125,6 +126,4 @@ public class HeapIT {
             tracker.close();
         }
     }
-
-
 }
