@@ -90,12 +90,19 @@ public class HeapBenchmark {
         @Param({"first-fit", "best-fit", "tlsf"})
         String strategy;
 
+        /** "on": the default checks (canary, poison and a 64 KiB quarantine, zero on free); "off": canary only. */
+        @Param({"off", "on"})
+        String checks;
+
         KernelHeapService heap;
         int next;
 
         @Setup(Level.Trial)
         public void setUp() {
             heap = boot();
+            if (checks.equals("off")) {
+                heap.configure(Map.of("poison", "false", "zero.on.free", "false"));
+            }
             heap.useStrategy(strategy);
             populate(heap, LIVE, new Random(1));
         }

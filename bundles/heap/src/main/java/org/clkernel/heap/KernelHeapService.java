@@ -108,8 +108,9 @@ public final class KernelHeapService implements KernelHeap {
         this.actors = registry;
     }
 
+    /** Applies a configuration of PID {@value #PID}, as Config Admin does on every change. */
     @Modified
-    void configure(Map<String, Object> configuration) {
+    public void configure(Map<String, Object> configuration) {
         HeapConfiguration parsed = HeapConfiguration.parse(configuration, checks());
         parsed.problems().forEach(p -> System.err.println("heap: configuration: " + p));
         synchronized (this) {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.clkernel.api.heap.KernelHeap;
 import org.clkernel.api.heap.KernelHeap.StrategySwap;
@@ -19,7 +21,8 @@ import org.osgi.service.component.ComponentServiceObjects;
  * installed, else the built-in first fit. A strategy that fails (throws, or answers a block that is
  * not a free one large enough) is contained by {@link HeapBlocks}: first fit takes over inside the
  * failing call, and the failed service is not taken again until it is registered anew or chosen
- * again. When the serving one leaves, the next choice takes over.
+ * again; the next choice takes over from first fit by a swap of its own right after the call. When
+ * the serving one leaves, the next choice takes over.
  *
  * <p>A swap closes the {@link SwapGate}: no new call is admitted, the calls in flight finish, the
  * old index is detached, the new one attached (it rebuilds by walking the free blocks), and calls
@@ -43,6 +46,12 @@ final class Strategies {
     private volatile StrategySwap last;
     /** Set when the heap component leaves: the unbinds that follow swap nothing in. */
     private volatile boolean closed;
+    /** Swaps in the next choice after a strategy failed inside a call, where no swap can wait. */
+    private final ExecutorService rebinder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "heap strategy rebinder");
+        t.setDaemon(true);
+        return t;
+    });
     private Source current = BUILTIN;
     private PlacementStrategy instance;
 
@@ -107,6 +116,7 @@ final class Strategies {
     /** Every strategy goes back and first fit serves: the heap component leaves. */
     void close() {
         closed = true;
+        rebinder.shutdownNow();
         synchronized (heap) {
             blocks.useBuiltin();
             release();
@@ -224,6 +234,11 @@ final class Strategies {
         report(why);
         // the failing call was the only one in flight: nothing to wait for
         last = new StrategySwap(src.name(), BUILTIN.name(), why, 0, rebuildNanos, rebuildNanos, blocks.freeMap().count());
+        if (select() != BUILTIN) {
+            // the next best-ranked takes over greedily, as a swap of its own once this call is over
+            String after = src.name() + " failed";
+            rebinder.execute(() -> reselect(after));
+        }
     }
 
     private void release() {

@@ -161,8 +161,14 @@ class StrategySwapTest {
         heap.kmalloc(64, 1);
         Installed.install(heap, "bad", 50, ThrowingOnFree::new);
         heap.kfree(a);
-        assertEquals(KernelHeap.BUILTIN_STRATEGY, heap.strategy());
-        assertEquals(a, heap.kmalloc(64, 1), "first fit finds the freed block from the tags");
+        assertTrue(heap.lastSwap().reason().startsWith("bad failed (index full); using first-fit"), heap.lastSwap().reason());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!heap.strategy().equals("best-fit") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals("best-fit", heap.strategy(), "the next best-ranked takes over from first fit");
+        assertEquals("bad failed", heap.lastSwap().reason());
+        assertEquals(a, heap.kmalloc(64, 1), "best fit, rebuilt from the free blocks, finds the freed block");
         h.assertIntact();
     }
 
