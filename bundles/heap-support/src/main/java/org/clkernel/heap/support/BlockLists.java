@@ -57,6 +57,11 @@ public final class BlockLists {
         return table.size(slot);
     }
 
+    /** Records a new size for an indexed block that stays on its list. */
+    public void setSize(int slot, long size) {
+        table.setSize(slot, size);
+    }
+
     /** The list a block is on. */
     public int listOf(int slot) {
         return listOf[slot];

@@ -19,6 +19,8 @@ public final class BlockTable {
     private long[] address;
     private long[] size;
     private int[] table;
+    /** The address of the block in each bucket, so that a probe compares without leaving the table. */
+    private long[] bucketKey;
     private int shift;
     private int[] freeSlots;
     private int free;
@@ -76,7 +78,7 @@ public final class BlockTable {
         int mask = table.length - 1;
         for (int b = bucket(blockAddress); ; b = (b + 1) & mask) {
             int slot = table[b];
-            if (slot == NONE || address[slot] == blockAddress) {
+            if (slot == NONE || bucketKey[b] == blockAddress) {
                 return slot;
             }
         }
@@ -135,9 +137,10 @@ public final class BlockTable {
                 table[hole] = NONE;
                 break;
             }
-            int home = bucket(address[s]);
+            int home = bucket(bucketKey[i]);
             if (((i - home) & mask) >= ((i - hole) & mask)) {
                 table[hole] = s;
+                bucketKey[hole] = bucketKey[i];
                 hole = i;
             }
         }
@@ -199,6 +202,9 @@ public final class BlockTable {
             }
             seen[slot] = true;
             n++;
+            if (bucketKey[b] != address[slot]) {
+                return String.format("bucket %d names block 0x%x, its slot %d holds 0x%x", b, bucketKey[b], slot, address[slot]);
+            }
             if (slotOf(address[slot]) != slot) {
                 return String.format("block 0x%x in slot %d (bucket %d) is not found by a lookup", address[slot], slot, b);
             }
@@ -228,16 +234,18 @@ public final class BlockTable {
         long key = address[slot];
         int b = bucket(key);
         for (; table[b] != NONE; b = (b + 1) & mask) {
-            if (address[table[b]] == key) {
+            if (bucketKey[b] == key) {
                 return false;
             }
         }
         table[b] = slot;
+        bucketKey[b] = key;
         return true;
     }
 
     private void allocateTable(int buckets) {
         table = new int[buckets];
+        bucketKey = new long[buckets];
         Arrays.fill(table, NONE);
         shift = 64 - Integer.numberOfTrailingZeros(buckets);
     }
