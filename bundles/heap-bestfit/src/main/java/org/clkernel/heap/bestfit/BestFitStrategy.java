@@ -62,10 +62,9 @@ public final class BestFitStrategy implements PlacementStrategy {
 
     @Override
     public void blockUsed(long address) {
-        int slot = sizes.slotOf(address);
+        int slot = sizes.remove(address);
         if (slot != BlockTable.NONE) {
             bySize.remove(key(address, sizes.size(slot)));
-            sizes.remove(slot);
         }
     }
 

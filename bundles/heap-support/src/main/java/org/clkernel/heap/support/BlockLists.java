@@ -110,11 +110,11 @@ public final class BlockLists {
      * @return the list it was on, or {@link #NONE} when the address was not indexed
      */
     public int remove(long address) {
-        int slot = table.slotOf(address);
+        int slot = table.remove(address);
         if (slot == NONE) {
             return NONE;
         }
-        int list = listOf[slot];
+        int list = listOf[slot]; // the links of a freed slot stay until it is handed out again
         int after = next[slot];
         int before = prev[slot];
         if (before == NONE) {
@@ -125,7 +125,6 @@ public final class BlockLists {
         if (after != NONE) {
             prev[after] = before;
         }
-        table.remove(slot);
         return list;
     }
 

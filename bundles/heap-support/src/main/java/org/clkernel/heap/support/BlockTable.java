@@ -123,12 +123,38 @@ public final class BlockTable {
     }
 
     /** Frees a used slot. */
-    public void remove(int slot) {
+    public void removeSlot(int slot) {
         int mask = table.length - 1;
         int b = bucket(address[slot]);
         while (table[b] != slot) {
             b = (b + 1) & mask;
         }
+        removeBucket(b);
+    }
+
+    /**
+     * Frees the slot of a block, with one probe. Its address and size stay readable until the
+     * next {@link #add}.
+     *
+     * @return the slot it had, or {@link #NONE} when the address was not in the table
+     */
+    public int remove(long blockAddress) {
+        int mask = table.length - 1;
+        for (int b = bucket(blockAddress); ; b = (b + 1) & mask) {
+            int slot = table[b];
+            if (slot == NONE) {
+                return NONE;
+            }
+            if (bucketKey[b] == blockAddress) {
+                removeBucket(b);
+                return slot;
+            }
+        }
+    }
+
+    private void removeBucket(int b) {
+        int mask = table.length - 1;
+        int slot = table[b];
         // Backward shift: move later entries of the run into the hole unless their home bucket lies
         // (cyclically) after the hole, so that no lookup ever stops at an empty bucket too early.
         for (int hole = b, i = (b + 1) & mask; ; i = (i + 1) & mask) {

@@ -16,7 +16,7 @@ class BlockTableTest {
         }
         assertNull(t.check());
         for (long i = 0; i < 5000; i += 2) {
-            t.remove(t.slotOf(0xD0000000L + i * 4096));
+            t.removeSlot(t.slotOf(0xD0000000L + i * 4096));
         }
         assertNull(t.check());
         assertEquals(2500, t.size());
@@ -29,7 +29,7 @@ class BlockTableTest {
         BlockTable t = new BlockTable();
         int a = t.add(0x1000, 64);
         t.add(0x2000, 64);
-        t.remove(a);
+        t.removeSlot(a);
         assertEquals(a, t.add(0x3000, 128));
         assertEquals(2, t.highWater());
         assertNull(t.check());
@@ -46,6 +46,20 @@ class BlockTableTest {
         assertArrayEquals(new long[] {32, 64, 96}, sorted[1]);
         t.clear();
         assertEquals(0, t.sortedByAddress()[0].length);
+        assertNull(t.check());
+    }
+
+    @Test
+    void removingByAddressLeavesTheSlotReadableUntilTheNextAdd() {
+        BlockTable t = new BlockTable();
+        int a = t.add(0x1000, 64);
+        t.add(0x2000, 96);
+        assertEquals(a, t.remove(0x1000L));
+        assertEquals(BlockTable.NONE, t.remove(0x1000L));
+        assertEquals(0x1000, t.address(a));
+        assertEquals(64, t.size(a));
+        assertEquals(BlockTable.NONE, t.slotOf(0x1000));
+        assertEquals(1, t.size());
         assertNull(t.check());
     }
 }
