@@ -47,10 +47,10 @@ final class RuntimeBundles {
                 "org.clkernel.replacement.lirs", "org.clkernel.replacement.2q", "org.clkernel.shell");
     }
 
-    /** The default bundles, paging, and the kernel heap with its two strategy bundles. */
+    /** The default bundles, paging, and the kernel heap with its four strategy bundles. */
     static Option[] withHeap() {
-        return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.bestfit", "org.clkernel.heap.tlsf",
-                "org.clkernel.shell");
+        return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.nextfit", "org.clkernel.heap.bestfit",
+                "org.clkernel.heap.segfit", "org.clkernel.heap.tlsf", "org.clkernel.shell");
     }
 
     /**

@@ -1,28 +1,37 @@
 package org.clkernel.heap.bestfit;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-
 import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.PlacementStrategy;
+import org.clkernel.heap.support.BlockTable;
+import org.clkernel.heap.support.IndexCheck;
+import org.clkernel.heap.support.LongTree;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
 /**
  * Best fit: the smallest free block that is large enough, the lowest address among equals. The
- * index is sorted by size (size to addresses), so a search is O(log n) and leaves the large blocks
- * whole for large requests.
+ * index is sorted by size, so a search is O(log n) and leaves the large blocks whole for large
+ * requests.
+ *
+ * <p>Every free block is one key of an ordered tree, {@code size << 29 | address >>> 3}: keys sort
+ * by size first and by address among equal sizes, so the least key at or above {@code size << 29}
+ * is the answer. Addresses are multiples of 8 below 2^32 (29 bits once shifted) and sizes stay
+ * below 2^34, so the key is a positive long. An address table remembers each block's size, which
+ * {@link #blockUsed} needs to find its key. Neither structure boxes.
  *
  * <p>Prototype scope: every heap that binds it gets an index of its own.
  */
 @Component(service = PlacementStrategy.class, scope = ServiceScope.PROTOTYPE,
         property = {PlacementStrategy.NAME + "=best-fit", "service.ranking:Integer=10"})
 public final class BestFitStrategy implements PlacementStrategy {
-    /** Invariant: an address is in {@code bySize} under size s exactly when {@code sizes} maps it to s. */
-    private final TreeMap<Long, TreeSet<Long>> bySize = new TreeMap<>();
-    private final Map<Long, Long> sizes = new HashMap<>();
+    static final int ADDRESS_BITS = 29;
+    static final long ADDRESS_MASK = (1L << ADDRESS_BITS) - 1;
+    /** Sizes below this fit into a key. */
+    static final long SIZE_LIMIT = 1L << (63 - ADDRESS_BITS);
+
+    /** Invariant: the tree holds key(a, s) exactly when the table maps a to s. */
+    private final LongTree bySize = new LongTree();
+    private final BlockTable sizes = new BlockTable();
 
     @Override
     public void attach(HeapView view) {
@@ -38,27 +47,46 @@ public final class BestFitStrategy implements PlacementStrategy {
 
     @Override
     public void blockFreed(long address, long size) {
-        blockUsed(address); // a block reported twice is indexed once, with its latest size
-        sizes.put(address, size);
-        bySize.computeIfAbsent(size, s -> new TreeSet<>()).add(address);
+        if ((address & 7) != 0 || address >>> 32 != 0 || size < 0 || size >= SIZE_LIMIT) {
+            throw new IllegalArgumentException(String.format("block 0x%x of %d bytes: not a block of a 32-bit heap", address, size));
+        }
+        int slot = sizes.slotOf(address);
+        if (slot == BlockTable.NONE) {
+            sizes.add(address, size);
+        } else { // a block reported twice is indexed once, with its latest size
+            bySize.remove(key(address, sizes.size(slot)));
+            sizes.setSize(slot, size);
+        }
+        bySize.put(key(address, size), 0);
     }
 
     @Override
     public void blockUsed(long address) {
-        Long size = sizes.remove(address);
-        if (size != null) {
-            TreeSet<Long> same = bySize.get(size);
-            same.remove(address);
-            if (same.isEmpty()) {
-                bySize.remove(size);
-            }
+        int slot = sizes.remove(address);
+        if (slot != BlockTable.NONE) {
+            bySize.remove(key(address, sizes.size(slot)));
         }
     }
 
     @Override
     public long find(long size) {
-        Map.Entry<Long, TreeSet<Long>> fit = bySize.ceilingEntry(size);
-        return fit == null ? 0 : fit.getValue().first();
+        if (size >= SIZE_LIMIT) {
+            return 0;
+        }
+        int node = bySize.ceiling(Math.max(0, size) << ADDRESS_BITS);
+        return node == LongTree.NIL ? 0 : address(bySize.key(node));
+    }
+
+    static long key(long address, long size) {
+        return size << ADDRESS_BITS | address >>> 3;
+    }
+
+    static long address(long key) {
+        return (key & ADDRESS_MASK) << 3;
+    }
+
+    static long size(long key) {
+        return key >>> ADDRESS_BITS;
     }
 
     /** Free blocks indexed. */
@@ -66,20 +94,36 @@ public final class BestFitStrategy implements PlacementStrategy {
         return sizes.size();
     }
 
-    /** The integrity walk of the index: the first entry on which the two maps disagree, or {@code null}. */
-    public String check() {
-        int n = 0;
-        for (Map.Entry<Long, TreeSet<Long>> e : bySize.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                return "size " + e.getKey() + " has an empty address set";
+    /**
+     * The index against the heap and itself: the address table and the tree each sound, the heap's
+     * free blocks exactly those of the table with their sizes, and the tree one key per table entry.
+     */
+    @Override
+    public String check(HeapView heap) {
+        String problem = sizes.check();
+        if (problem == null) {
+            problem = bySize.check();
+        }
+        if (problem == null) {
+            long[][] indexed = sizes.sortedByAddress();
+            problem = IndexCheck.compare(heap, indexed[0], indexed[1]);
+        }
+        if (problem != null) {
+            return problem;
+        }
+        long[] keys = new long[bySize.size()];
+        bySize.copyInOrder(keys, new long[keys.length]);
+        for (long k : keys) {
+            int slot = sizes.slotOf(address(k));
+            if (slot == BlockTable.NONE) {
+                return String.format("block 0x%x of %d bytes is in the size tree but not in the address table", address(k), size(k));
             }
-            for (long a : e.getValue()) {
-                if (!e.getKey().equals(sizes.get(a))) {
-                    return String.format("block 0x%x is indexed under size %d but recorded as %s", a, e.getKey(), sizes.get(a));
-                }
-                n++;
+            if (sizes.size(slot) != size(k)) {
+                return String.format("block 0x%x is in the size tree with %d bytes, the address table says %d",
+                        address(k), size(k), sizes.size(slot));
             }
         }
-        return n == sizes.size() ? null : "the size index holds " + n + " blocks, the address map " + sizes.size();
+        return keys.length == sizes.size() ? null
+                : "the size tree holds " + keys.length + " blocks, the address table " + sizes.size();
     }
 }

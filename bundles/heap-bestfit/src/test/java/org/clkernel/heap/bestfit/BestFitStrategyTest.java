@@ -2,6 +2,7 @@ package org.clkernel.heap.bestfit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.TreeMap;
 
@@ -26,7 +27,7 @@ class BestFitStrategyTest {
     void attachIndexesEveryFreeBlock() {
         BestFitStrategy s = attached();
         assertEquals(4, s.size());
-        assertNull(s.check());
+        assertNull(s.check(view));
     }
 
     @Test
@@ -46,20 +47,23 @@ class BestFitStrategyTest {
     void aUsedBlockIsNoLongerFound() {
         BestFitStrategy s = attached();
         s.blockUsed(0x2000L);
+        free.remove(0x2000L);
         assertEquals(0x4000L, s.find(64));
         s.blockUsed(0x4000L);
+        free.remove(0x4000L);
         assertEquals(0x3000L, s.find(64));
-        assertNull(s.check());
+        assertNull(s.check(view));
     }
 
     @Test
     void aFreedBlockIsFoundWithItsLatestSize() {
         BestFitStrategy s = attached();
         s.blockFreed(0x2000L, 512);
+        free.put(0x2000L, 512L);
         assertEquals(0x2000L, s.find(300));
         assertEquals(0x4000L, s.find(64));
         assertEquals(4, s.size());
-        assertNull(s.check());
+        assertNull(s.check(view));
     }
 
     @Test
@@ -68,5 +72,54 @@ class BestFitStrategyTest {
         s.detach();
         assertEquals(0, s.size());
         assertEquals(0, s.find(8));
+    }
+
+    @Test
+    void theKeySortsBySizeThenAddress() {
+        long a = BestFitStrategy.key(0xEFFFFFF8L, 64);
+        long b = BestFitStrategy.key(0xD0000000L, 72);
+        assertEquals(true, a < b);
+        assertEquals(0xEFFFFFF8L, BestFitStrategy.address(a));
+        assertEquals(64, BestFitStrategy.size(a));
+        assertEquals(0xFFFFFFF8L, BestFitStrategy.address(BestFitStrategy.key(0xFFFFFFF8L, 1L << 33)));
+    }
+
+    @Test
+    void equalSizesAnswerTheLowestAddressWhateverTheOrderTheyCameIn() {
+        BestFitStrategy s = new BestFitStrategy();
+        s.blockFreed(0xD0003000L, 96);
+        s.blockFreed(0xD0001000L, 96);
+        s.blockFreed(0xD0002000L, 96);
+        assertEquals(0xD0001000L, s.find(90));
+    }
+
+    @Test
+    void aBlockOutsideA32BitHeapIsRefused() {
+        BestFitStrategy s = attached();
+        assertThrows(IllegalArgumentException.class, () -> s.blockFreed(1L << 32, 64));
+        assertThrows(IllegalArgumentException.class, () -> s.blockFreed(0x5004L, 64));
+        assertNull(s.check(view));
+    }
+
+    @Test
+    void theCheckNamesAHeapBlockTheIndexMisses() {
+        BestFitStrategy s = attached();
+        s.blockUsed(0x3000L);
+        assertEquals("block 0x3000 of 128 bytes is not indexed", s.check(view));
+    }
+
+    @Test
+    void theCheckNamesAnIndexedBlockTheHeapDoesNotList() {
+        BestFitStrategy s = attached();
+        s.blockFreed(0x5000L, 40);
+        assertEquals("block 0x5000 of 40 bytes is indexed but not free in the heap", s.check(view));
+    }
+
+    @Test
+    void theCheckNamesABlockIndexedWithTheWrongSize() {
+        BestFitStrategy s = attached();
+        s.blockFreed(0x4000L, 72);
+        assertEquals("block 0x4000 is indexed with size 72, the heap says 64", s.check(view));
+        assertEquals(0x4000L, s.find(72));
     }
 }

@@ -1,11 +1,10 @@
 package org.clkernel.heap.tlsf;
 
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
+import java.util.Arrays;
 
 import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.PlacementStrategy;
+import org.clkernel.heap.support.BlockLists;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 
@@ -17,11 +16,14 @@ import org.osgi.service.component.annotations.ServiceScope;
  * says which lists are not empty, so a search is two find-first-set operations: O(1).
  *
  * <p>The search rounds the size up to the next class, so any block of the class found is large
- * enough (a good fit, not always the best). Where that finds nothing, the list of the size's own
- * class is scanned for a block large enough, so that the heap grows only when no free block fits.
+ * enough (a good fit, not always the best): the one at the head of its list, the block of that
+ * class freed last. Where that finds nothing, the list of the size's own class is scanned for a
+ * block large enough, so that the heap grows only when no free block fits.
  *
  * <p>The index lives in Java, not in the free blocks: the heap rebuilds it on every attach anyway.
- * Prototype scope: every heap that binds it gets an index of its own.
+ * The lists are int links between slots of an address table ({@link BlockLists}), so neither a
+ * search nor an update allocates or boxes. Prototype scope: every heap that binds it gets an index
+ * of its own.
  */
 @Component(service = PlacementStrategy.class, scope = ServiceScope.PROTOTYPE,
         property = {PlacementStrategy.NAME + "=tlsf", "service.ranking:Integer=20"})
@@ -37,9 +39,8 @@ public final class TlsfStrategy implements PlacementStrategy {
     /** Invariant: bit fl is set exactly when slBitmap[fl] != 0; bit sl of slBitmap[fl] exactly when that list is not empty. */
     private long flBitmap;
     private final int[] slBitmap = new int[FL_COUNT];
-    @SuppressWarnings("unchecked")
-    private final LinkedHashSet<Long>[][] lists = new LinkedHashSet[FL_COUNT][SL_COUNT];
-    private final Map<Long, Long> sizes = new HashMap<>();
+    /** List fl * SL_COUNT + sl holds the blocks of class (fl, sl). */
+    private final BlockLists lists = new BlockLists(FL_COUNT * SL_COUNT);
 
     @Override
     public void attach(HeapView view) {
@@ -50,40 +51,34 @@ public final class TlsfStrategy implements PlacementStrategy {
     @Override
     public void detach() {
         flBitmap = 0;
-        java.util.Arrays.fill(slBitmap, 0);
-        for (LinkedHashSet<Long>[] row : lists) {
-            java.util.Arrays.fill(row, null);
-        }
-        sizes.clear();
+        Arrays.fill(slBitmap, 0);
+        lists.clear();
     }
 
     @Override
     public void blockFreed(long address, long size) {
-        blockUsed(address); // a block reported twice is indexed once, with its latest size
         int fl = fl(size);
         int sl = sl(size);
-        LinkedHashSet<Long> list = lists[fl][sl];
-        if (list == null) {
-            list = lists[fl][sl] = new LinkedHashSet<>();
+        int list = fl * SL_COUNT + sl;
+        int slot = lists.slotOf(address);
+        if (slot != BlockLists.NONE) { // a block reported twice is indexed once, with its latest size
+            if (lists.listOf(slot) == list) {
+                lists.setSize(slot, size);
+                return;
+            }
+            blockUsed(address);
         }
-        list.add(address);
-        sizes.put(address, size);
+        lists.add(list, address, size);
         slBitmap[fl] |= 1 << sl;
         flBitmap |= 1L << fl;
     }
 
     @Override
     public void blockUsed(long address) {
-        Long size = sizes.remove(address);
-        if (size == null) {
-            return;
-        }
-        int fl = fl(size);
-        int sl = sl(size);
-        LinkedHashSet<Long> list = lists[fl][sl];
-        list.remove(address);
-        if (list.isEmpty()) {
-            slBitmap[fl] &= ~(1 << sl);
+        int list = lists.remove(address);
+        if (list != BlockLists.NONE && lists.isEmpty(list)) {
+            int fl = list / SL_COUNT;
+            slBitmap[fl] &= ~(1 << (list % SL_COUNT));
             if (slBitmap[fl] == 0) {
                 flBitmap &= ~(1L << fl);
             }
@@ -98,12 +93,9 @@ public final class TlsfStrategy implements PlacementStrategy {
         if (found != 0) {
             return found;
         }
-        LinkedHashSet<Long> own = lists[fl(want)][sl(want)];
-        if (own != null) {
-            for (long a : own) {
-                if (sizes.get(a) >= want) {
-                    return a;
-                }
+        for (int s = lists.head(classOf(want)); s != BlockLists.NONE; s = lists.next(s)) {
+            if (lists.size(s) >= want) {
+                return lists.address(s);
             }
         }
         return 0;
@@ -123,7 +115,7 @@ public final class TlsfStrategy implements PlacementStrategy {
             fl = Long.numberOfTrailingZeros(flMap);
             slMap = slBitmap[fl];
         }
-        return lists[fl][Integer.numberOfTrailingZeros(slMap)].iterator().next();
+        return lists.address(lists.head(fl * SL_COUNT + Integer.numberOfTrailingZeros(slMap)));
     }
 
     static int log2(long size) {
@@ -143,36 +135,43 @@ public final class TlsfStrategy implements PlacementStrategy {
         return (int) ((size >>> (log2(size) - SL_LOG2)) ^ SL_COUNT);
     }
 
-    /** Free blocks indexed. */
-    public int size() {
-        return sizes.size();
+    /** The list of a block size: {@code fl * SL_COUNT + sl}. */
+    static int classOf(long size) {
+        return fl(size) * SL_COUNT + sl(size);
     }
 
-    /** The integrity walk of the index: the first list or bit that disagrees, or {@code null}. */
-    public String check() {
-        int n = 0;
+    /** Free blocks indexed. */
+    public int size() {
+        return lists.size();
+    }
+
+    /**
+     * The index against the heap and itself: the address table, each heap free block indexed with
+     * its size and nothing else, each list's links and classes, then both bitmaps against the lists.
+     */
+    @Override
+    public String check(HeapView heap) {
+        String problem = lists.check(heap, TlsfStrategy::classOf, list -> "(" + list / SL_COUNT + ", " + list % SL_COUNT + ")");
+        if (problem != null) {
+            return problem;
+        }
+        if (flBitmap >>> FL_COUNT != 0) {
+            return "the first-level bitmap has bits above class " + (FL_COUNT - 1);
+        }
         for (int fl = 0; fl < FL_COUNT; fl++) {
             if (((flBitmap >>> fl) & 1) != (slBitmap[fl] != 0 ? 1 : 0)) {
                 return "first-level bit " + fl + " disagrees with its second-level bitmap";
             }
+            if (slBitmap[fl] >>> SL_COUNT != 0) {
+                return "the second-level bitmap of class " + fl + " has bits above " + (SL_COUNT - 1);
+            }
             for (int sl = 0; sl < SL_COUNT; sl++) {
-                LinkedHashSet<Long> list = lists[fl][sl];
                 boolean bit = ((slBitmap[fl] >>> sl) & 1) != 0;
-                if (bit != (list != null && !list.isEmpty())) {
+                if (bit == lists.isEmpty(fl * SL_COUNT + sl)) {
                     return "bit (" + fl + ", " + sl + ") disagrees with its list";
-                }
-                if (list == null) {
-                    continue;
-                }
-                for (long a : list) {
-                    Long size = sizes.get(a);
-                    if (size == null || fl(size) != fl || sl(size) != sl) {
-                        return String.format("block 0x%x of size %s is in list (%d, %d)", a, size, fl, sl);
-                    }
-                    n++;
                 }
             }
         }
-        return n == sizes.size() ? null : "the lists hold " + n + " blocks, the address map " + sizes.size();
+        return null;
     }
 }

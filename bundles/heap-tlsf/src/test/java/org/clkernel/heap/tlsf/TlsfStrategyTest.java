@@ -44,7 +44,7 @@ class TlsfStrategyTest {
     void attachIndexesEveryFreeBlock() {
         TlsfStrategy s = attached();
         assertEquals(3, s.size());
-        assertNull(s.check());
+        assertNull(s.check(view));
     }
 
     @Test
@@ -71,19 +71,22 @@ class TlsfStrategyTest {
         TlsfStrategy s = attached();
         s.blockUsed(0x1000L);
         s.blockUsed(0x4000L);
+        free.remove(0x1000L);
+        free.remove(0x4000L);
         assertEquals(0, s.find(65));
         assertEquals(0x3000L, s.find(64));
-        assertNull(s.check());
+        assertNull(s.check(view));
     }
 
     @Test
     void aFreedBlockIsFoundWithItsLatestSize() {
         TlsfStrategy s = attached();
         s.blockFreed(0x3000L, 8192);
+        free.put(0x3000L, 8192L);
         long a = s.find(5000);
         assertEquals(0x3000L, a);
         assertTrue(s.find(64) != 0x3000L || s.size() == 3);
-        assertNull(s.check());
+        assertNull(s.check(view));
     }
 
     @Test
@@ -92,6 +95,52 @@ class TlsfStrategyTest {
         s.detach();
         assertEquals(0, s.size());
         assertEquals(0, s.find(8));
-        assertNull(s.check());
+        assertNull(s.check(v -> { }));
+        assertEquals("block 0x1000 of 4096 bytes is not indexed", s.check(view));
+    }
+
+    @Test
+    void aClassListAnswersTheBlockFreedLast() {
+        TlsfStrategy s = attached();
+        free.put(0x5000L, 64L);
+        s.blockFreed(0x5000L, 64);
+        assertEquals(0x5000L, s.find(64));
+        s.blockUsed(0x5000L);
+        free.remove(0x5000L);
+        assertEquals(0x3000L, s.find(64));
+        assertNull(s.check(view));
+    }
+
+    @Test
+    void theCheckNamesAHeapBlockTheIndexMisses() {
+        TlsfStrategy s = attached();
+        s.blockUsed(0x3000L);
+        assertEquals("block 0x3000 of 64 bytes is not indexed", s.check(view));
+    }
+
+    @Test
+    void theCheckNamesAnIndexedBlockTheHeapDoesNotList() {
+        TlsfStrategy s = attached();
+        s.blockFreed(0x2000L, 96);
+        assertEquals("block 0x2000 of 96 bytes is indexed but not free in the heap", s.check(view));
+    }
+
+    @Test
+    void theCheckNamesABlockIndexedWithTheWrongSize() {
+        TlsfStrategy s = attached();
+        s.blockFreed(0x3000L, 128);
+        assertEquals("block 0x3000 is indexed with size 128, the heap says 64", s.check(view));
+    }
+
+    @Test
+    void aFindScansNoFurtherThanTheOwnClass() {
+        free.clear();
+        free.put(0x1000L, 136L);
+        free.put(0x2000L, 128L);
+        TlsfStrategy s = new TlsfStrategy();
+        s.attach(view);
+        // 129 rounds up to (1, 2), which is empty; the own class (1, 0) holds only 128
+        assertEquals(0x1000L, s.find(129));
+        assertEquals(0, s.find(137));
     }
 }
