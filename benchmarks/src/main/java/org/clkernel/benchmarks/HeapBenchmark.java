@@ -9,6 +9,8 @@ import org.clkernel.api.heap.KernelHeap;
 import org.clkernel.api.heap.PlacementStrategy;
 import org.clkernel.heap.KernelHeapService;
 import org.clkernel.heap.bestfit.BestFitStrategy;
+import org.clkernel.heap.nextfit.NextFitStrategy;
+import org.clkernel.heap.segfit.SegregatedFitStrategy;
 import org.clkernel.heap.tlsf.TlsfStrategy;
 import org.clkernel.machine.EmulatedMachine;
 import org.clkernel.paging.space.VirtualMemoryService;
@@ -24,6 +26,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.ComponentServiceObjects;
@@ -34,7 +37,8 @@ import org.osgi.service.component.ComponentServiceObjects;
  * <ul>
  * <li>{@code pair}: kmalloc then kfree of a size from a fixed mix (16 to 1024 bytes), on a heap
  *     that already holds {@value #LIVE} live blocks with holes between them, so the strategy's
- *     index has work to do.</li>
+ *     index has work to do; with the heap's checks on (the defaults) and off.</li>
+ * <li>{@code pairTwoThreads}: the same from two threads sharing one heap.</li>
  * <li>{@code swap}: one live swap of the placement strategy (quiesce, detach, attach and rebuild
  *     the index from the heap's free blocks, resume) with {@code liveBlocks} live blocks and about
  *     as many free blocks between them: what the swap pause costs as the heap grows.</li>
@@ -45,12 +49,22 @@ public class HeapBenchmark {
     static final int LIVE = 1000;
     static final long[] SIZES = {16, 24, 40, 64, 100, 128, 200, 256, 500, 1024};
 
-    /** A strategy service as Declarative Services hands it to the heap: a new instance per get. */
-    static void install(KernelHeapService heap, String name, int ranking, Supplier<PlacementStrategy> make) {
-        heap.addStrategy(new ComponentServiceObjects<>() {
+    /** Every strategy bundle's strategy: name, ranking, constructor. */
+    static final Object[][] STRATEGIES = {
+        {"best-fit", 10, (Supplier<PlacementStrategy>) BestFitStrategy::new},
+        {"tlsf", 20, (Supplier<PlacementStrategy>) TlsfStrategy::new},
+        {"next-fit", 5, (Supplier<PlacementStrategy>) NextFitStrategy::new},
+        {"segregated-fit", 15, (Supplier<PlacementStrategy>) SegregatedFitStrategy::new},
+    };
+
+    /** A strategy service as Declarative Services hands it over: a new instance per get. */
+    @SuppressWarnings("unchecked")
+    static ComponentServiceObjects<PlacementStrategy> service(Object make) {
+        Supplier<PlacementStrategy> supplier = (Supplier<PlacementStrategy>) make;
+        return new ComponentServiceObjects<>() {
             @Override
             public PlacementStrategy getService() {
-                return make.get();
+                return supplier.get();
             }
 
             @Override
@@ -61,15 +75,20 @@ public class HeapBenchmark {
             public ServiceReference<PlacementStrategy> getServiceReference() {
                 return null;
             }
-        }, Map.of(PlacementStrategy.NAME, name, "service.ranking", ranking));
+        };
+    }
+
+    static Map<String, Object> properties(Object[] strategy) {
+        return Map.of(PlacementStrategy.NAME, strategy[0], "service.ranking", strategy[1]);
     }
 
     static KernelHeapService boot() {
         EmulatedMachine machine = new EmulatedMachine(512);
         BuddyFrameAllocator frames = new BuddyFrameAllocator(machine);
         KernelHeapService heap = new KernelHeapService(machine, frames, new VirtualMemoryService(machine, frames));
-        install(heap, "best-fit", 10, BestFitStrategy::new);
-        install(heap, "tlsf", 20, TlsfStrategy::new);
+        for (Object[] s : STRATEGIES) {
+            heap.addStrategy(service(s[2]), properties(s));
+        }
         return heap;
     }
 
@@ -87,7 +106,7 @@ public class HeapBenchmark {
     /** A heap with {@value #LIVE} live blocks, placed by one strategy. */
     @State(Scope.Thread)
     public static class Pair {
-        @Param({"first-fit", "best-fit", "tlsf"})
+        @Param({"first-fit", "next-fit", "best-fit", "segregated-fit", "tlsf"})
         String strategy;
 
         /** "on": the default checks (canary, poison and a 64 KiB quarantine, zero on free); "off": canary only. */
@@ -108,6 +127,7 @@ public class HeapBenchmark {
         }
     }
 
+    /** One kmalloc and one kfree: two operations. */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
@@ -115,6 +135,31 @@ public class HeapBenchmark {
     @Measurement(iterations = 5, time = 1)
     public long pair(Pair p) {
         long size = SIZES[p.next++ % SIZES.length];
+        long address = p.heap.kmalloc(size, 0);
+        p.heap.kfree(address);
+        return address;
+    }
+
+    /** One heap shared by the benchmark's threads, as {@link Pair} sets it up. */
+    @State(Scope.Benchmark)
+    public static class Shared extends Pair {
+    }
+
+    /** Each thread's position in the size mix. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+    }
+
+    /** {@link #pair} from two threads on one heap: every call passes the swap gate and the heap's lock. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Warmup(iterations = 3, time = 1)
+    @Measurement(iterations = 5, time = 1)
+    @Threads(2)
+    public long pairTwoThreads(Shared p, Cursor c) {
+        long size = SIZES[c.next++ % SIZES.length];
         long address = p.heap.kmalloc(size, 0);
         p.heap.kfree(address);
         return address;

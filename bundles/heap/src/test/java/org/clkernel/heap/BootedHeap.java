@@ -40,9 +40,12 @@ final class BootedHeap {
         return h;
     }
 
-    /** A second heap instance on the same machine, as after a bundle restart. */
+    /** A second heap instance on the same machine, as after a bundle restart, configured as the first. */
     KernelHeapService restart() {
-        heap = new KernelHeapService(machine, frames, vm, java.util.Map.of("poison", String.valueOf(heap.checks().poison())));
+        var c = heap.checks();
+        heap = new KernelHeapService(machine, frames, vm, java.util.Map.of("poison", String.valueOf(c.poison()),
+                "quarantine.bytes", String.valueOf(c.quarantineBytes()), "zero.on.free", String.valueOf(c.zeroOnFree()),
+                "check.canary", String.valueOf(c.canary())));
         return heap;
     }
 

@@ -1,6 +1,5 @@
 package org.clkernel.heap;
 
-import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,6 +20,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
+import org.clkernel.api.heap.KernelHeap;
+import org.clkernel.api.heap.PlacementStrategy;
+import org.clkernel.heap.bestfit.BestFitStrategy;
+import org.clkernel.heap.nextfit.NextFitStrategy;
+import org.clkernel.heap.segfit.SegregatedFitStrategy;
+import org.clkernel.heap.tlsf.TlsfStrategy;
+
 /**
  * Runs random sequences of kmalloc, kfree, krealloc and refused second frees on a heap and on a
  * reference model (address to size and fill byte) in lockstep. Every block is filled with its own
@@ -27,8 +34,11 @@ import net.jqwik.api.Tuple;
  * <ul>
  * <li>every live block is 8-byte aligned, inside the mapped heap, overlaps no other, and holds
  *     its fill byte in every byte asked for (krealloc kept the contents);</li>
- * <li>the statistics count the model's blocks and bytes, and check() is ok.</li>
+ * <li>the statistics count the model's blocks and bytes, and check() is ok (which checks the
+ *     strategy's index too).</li>
  * </ul>
+ * Each strategy bundle's strategy serves one property; the runs also restart the heap and change
+ * its checks (poison, quarantine size, zero on free) live.
  */
 class KernelHeapPropertiesTest {
 
@@ -47,16 +57,45 @@ class KernelHeapPropertiesTest {
 
     @Property(tries = 200)
     void everyStepAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
-        Lockstep s = new Lockstep();
+        lockstep(KernelHeap.BUILTIN_STRATEGY, run);
+    }
+
+    @Property(tries = 100)
+    void nextFitAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
+        lockstep("next-fit", run);
+    }
+
+    @Property(tries = 100)
+    void bestFitAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
+        lockstep("best-fit", run);
+    }
+
+    @Property(tries = 100)
+    void segregatedFitAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
+        lockstep("segregated-fit", run);
+    }
+
+    @Property(tries = 100)
+    void tlsfAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
+        lockstep("tlsf", run);
+    }
+
+    private static void lockstep(String strategy, List<Op> run) {
+        Lockstep s = new Lockstep(strategy);
         for (Op op : run) {
             op.apply(s);
             s.verify();
         }
     }
 
+    /** Every strategy bundle's strategy, by name. */
+    static final Map<String, Supplier<PlacementStrategy>> STRATEGIES = Map.of(
+            "next-fit", NextFitStrategy::new, "best-fit", BestFitStrategy::new,
+            "segregated-fit", SegregatedFitStrategy::new, "tlsf", TlsfStrategy::new);
+
     // ---- operations ------------------------------------------------------------------------
 
-    sealed interface Op permits Alloc, Free, Realloc, FreeAgain, Reattach {
+    sealed interface Op permits Alloc, Free, Realloc, FreeAgain, Reattach, Configure {
         void apply(Lockstep s);
     }
 
@@ -126,6 +165,17 @@ class KernelHeapPropertiesTest {
         public void apply(Lockstep s) {
             s.heap = s.h.restart();
             assertTrue(s.heap.attached());
+            s.install();
+        }
+    }
+
+    /** Changes the checks live; a smaller quarantine lets its oldest blocks go at once. */
+    record Configure(boolean poison, long quarantineBytes, boolean zero) implements Op {
+        @Override
+        public void apply(Lockstep s) {
+            s.heap.configure(Map.of("poison", String.valueOf(poison), "quarantine.bytes", String.valueOf(quarantineBytes),
+                    "zero.on.free", String.valueOf(zero), "strategy", s.strategy));
+            assertEquals(s.strategy, s.heap.strategy());
         }
     }
 
@@ -134,9 +184,24 @@ class KernelHeapPropertiesTest {
 
     static final class Lockstep {
         final BootedHeap h = new BootedHeap();
+        final String strategy;
         KernelHeapService heap = h.heap;
         final TreeMap<Long, Live> live = new TreeMap<>();
         final List<Long> freed = new ArrayList<>();
+
+        Lockstep(String strategy) {
+            this.strategy = strategy;
+            install();
+        }
+
+        /** Registers the strategy with the heap in service and has it chosen. */
+        void install() {
+            if (STRATEGIES.containsKey(strategy)) {
+                Installed.install(heap, strategy, 10, STRATEGIES.get(strategy));
+            }
+            heap.useStrategy(strategy);
+            assertEquals(strategy, heap.strategy());
+        }
 
         Long pick(int pick) {
             if (live.isEmpty()) {
@@ -185,10 +250,12 @@ class KernelHeapPropertiesTest {
         Arbitrary<Op> realloc = Combinators.combine(picks, sizes).as(Realloc::new);
         Arbitrary<Op> again = picks.map(FreeAgain::new);
         Arbitrary<Op> reattach = Arbitraries.just(new Reattach());
+        Arbitrary<Op> configure = Combinators.combine(Arbitraries.of(true, false),
+                Arbitraries.of(0L, 64L, 4096L, 65536L), Arbitraries.of(true, false)).as(Configure::new);
         return Arbitraries.frequencyOf(
                 Tuple.of(5, alloc), Tuple.of(3, free),
                 Tuple.of(2, realloc), Tuple.of(1, again),
-                Tuple.of(1, reattach))
+                Tuple.of(1, reattach), Tuple.of(1, configure))
                 .list().ofMaxSize(60);
     }
 }
