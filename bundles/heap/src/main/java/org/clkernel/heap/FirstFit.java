@@ -5,16 +5,16 @@ import org.clkernel.api.heap.PlacementStrategy;
 
 /**
  * The built-in strategy: the first free block in address order that is large enough. It keeps no
- * index of its own: it searches the heap's {@link FreeMap} and reads sizes from the tags, and so
+ * index of its own: it searches the heap's {@link BlockMap} and reads sizes from the tags, and so
  * can never disagree with the heap. The fallback when no other strategy serves.
  */
 final class FirstFit implements PlacementStrategy {
     static final String NAME = "first-fit";
 
-    private final FreeMap free;
+    private final BlockMap free;
     private final BlockTags tags;
 
-    FirstFit(FreeMap free, BlockTags tags) {
+    FirstFit(BlockMap free, BlockTags tags) {
         this.free = free;
         this.tags = tags;
     }

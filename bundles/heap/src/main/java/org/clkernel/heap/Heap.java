@@ -286,7 +286,7 @@ final class Heap {
 
     HeapStats stats() {
         long largest = 0;
-        FreeMap free = blocks.freeMap();
+        BlockMap free = blocks.freeMap();
         for (long b = free.next(0); b >= 0;) {
             long size = tags.size(b);
             largest = Math.max(largest, size);
@@ -342,9 +342,10 @@ final class Heap {
     // ---- validation ------------------------------------------------------------------------------
 
     /**
-     * The block whose payload starts at {@code address}, after checking that it is one: a header
-     * with the canary of its position (when that check is on), a sane size, the allocated bit and
-     * not quarantined, and the next block agreeing.
+     * The block whose payload starts at {@code address}, after checking that it is one: a block the
+     * heap handed out (its map of allocated blocks says so, whatever bytes lie there), a header with
+     * the canary of its position (when that check is on), a sane size, the allocated bit and not
+     * quarantined, and the next block agreeing.
      */
     private long block(String call, long address) {
         long epilogue = control.epilogue();
@@ -352,6 +353,11 @@ final class Heap {
             throw new IllegalArgumentException(String.format("%s(0x%x): not an address in the heap", call, address));
         }
         long b = address - HEADER;
+        if (!blocks.allocatedMap().contains(b)) {
+            throw new IllegalArgumentException(String.format(blocks.freeMap().contains(b)
+                    ? "%s(0x%x): the block is free (a double free?)"
+                    : "%s(0x%x): not the address of a block the heap handed out (freed already, or never a block)", call, address));
+        }
         if (checks.canary() && !tags.canaryOk(b)) {
             throw new IllegalArgumentException(String.format(
                     "%s(0x%x): header canary is 0x%08x, expected 0x%08x: not a block, or its header was overwritten",

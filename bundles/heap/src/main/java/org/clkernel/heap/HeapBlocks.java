@@ -7,8 +7,8 @@ import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.PlacementStrategy;
 
 /**
- * Splitting, coalescing and growth of the heap's blocks, keeping the {@link FreeMap} and the
- * strategy's index in step: every block that becomes free is reported with {@code blockFreed}
+ * Splitting, coalescing and growth of the heap's blocks, keeping the two {@link BlockMap}s (free and
+ * allocated block starts) and the strategy's index in step: every block that becomes free is reported with {@code blockFreed}
  * after coalescing, every free block that stops being one (taken, split, merged) with
  * {@code blockUsed} first.
  *
@@ -21,7 +21,9 @@ final class HeapBlocks implements HeapView {
     private final BlockTags tags;
     private final HeapControl control;
     private final HeapMemory m;
-    private final FreeMap free = new FreeMap(HeapControl.FIRST_BLOCK);
+    private final BlockMap free = new BlockMap(HeapControl.FIRST_BLOCK);
+    /** The start of every allocated block, quarantined ones included. */
+    private final BlockMap allocated = new BlockMap(HeapControl.FIRST_BLOCK);
     private final FirstFit builtin;
     private PlacementStrategy strategy;
     private FailureListener failed = (s, e, nanos) -> {
@@ -46,8 +48,12 @@ final class HeapBlocks implements HeapView {
         this.failed = listener;
     }
 
-    FreeMap freeMap() {
+    BlockMap freeMap() {
         return free;
+    }
+
+    BlockMap allocatedMap() {
+        return allocated;
     }
 
     HeapMemory memory() {
@@ -168,9 +174,10 @@ final class HeapBlocks implements HeapView {
         }
     }
 
-    /** Rebuilds the free map from the tags: the walk a heap instance makes when it attaches. */
+    /** Rebuilds both block maps from the tags: the walk a heap instance makes when it attaches. */
     void rebuildFreeMap(BlockVisitor alsoVisit) {
         free.clear();
+        allocated.clear();
         long end = control.epilogue();
         for (long b = HeapControl.FIRST_BLOCK; b < end;) {
             int word = tags.word(b);
@@ -178,6 +185,7 @@ final class HeapBlocks implements HeapView {
             if ((word & BlockTags.ALLOCATED) == 0) {
                 free.add(b, size);
             } else {
+                allocated.add(b, 0);
                 alsoVisit.visit(b, word);
             }
             b += size;
@@ -205,6 +213,7 @@ final class HeapBlocks implements HeapView {
         }
         long have = tags.size(b);
         used(b, have);
+        allocated.add(b, 0);
         boolean prev = tags.prevAllocated(b);
         long rest = have - size;
         long now = control.now();
@@ -243,6 +252,7 @@ final class HeapBlocks implements HeapView {
             tags.writeUsed(aligned, total - gap, true, owner, requested, site, time);
             tags.writeUsed(b, gap, tags.prevAllocated(b), owner, gap - HEADER, site, time);
             release(b);
+            allocated.add(aligned, 0);
             b = aligned;
         }
         resize(b, size, requested);
@@ -285,6 +295,7 @@ final class HeapBlocks implements HeapView {
      * first, so that a header left inside a merged block never looks allocated to a later free.
      */
     void release(long b) {
+        allocated.removeIfPresent(b, 0);
         tags.clearAllocated(b);
         long start = b;
         long size = tags.size(b);

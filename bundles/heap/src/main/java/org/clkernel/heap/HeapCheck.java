@@ -97,10 +97,13 @@ final class HeapCheck {
             return String.format("statistics: %d blocks of %d bytes, the walk found %d of %d",
                     control.blocks(), control.current(), live, bytes);
         }
-        FreeMap map = blocks.freeMap();
+        BlockMap map = blocks.freeMap();
         if (map.count() != free || map.bytes() != freeBytes) {
             return String.format("free map: %d blocks of %d bytes, the walk found %d of %d",
                     map.count(), map.bytes(), free, freeBytes);
+        }
+        if (blocks.allocatedMap().count() != live + held) {
+            return String.format("map of allocated blocks: %d blocks, the walk found %d", blocks.allocatedMap().count(), live + held);
         }
         if (quarantine.count() != held) {
             return String.format("quarantine: holds %d blocks, the walk found %d", quarantine.count(), held);
@@ -133,6 +136,9 @@ final class HeapCheck {
         if (tags.allocated(b)) {
             if (blocks.freeMap().contains(b)) {
                 return "allocated, but the free map holds it";
+            }
+            if (!blocks.allocatedMap().contains(b)) {
+                return "allocated, but the map of allocated blocks does not hold it";
             }
             if (tags.requested(b) < 0 || tags.requested(b) > size - HEADER) {
                 return String.format("asks for %d bytes in a block of %d", tags.requested(b), size);

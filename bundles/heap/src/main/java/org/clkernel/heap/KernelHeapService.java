@@ -5,7 +5,6 @@ import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.LongSupplier;
 
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.Actor;
@@ -36,8 +35,8 @@ import org.osgi.service.component.annotations.ReferenceScope;
  * {@value HeapControl#ANCHOR}: a new instance re-attaches and keeps every live block; a strategy's
  * index is only a cache of it.
  *
- * <p>Every call passes the {@link SwapGate}, then holds this object's monitor: calls are serialised,
- * and a strategy swap waits for the call in flight and holds off the next ones.
+ * <p>Every call that changes the heap passes the {@link SwapGate}, then holds this object's monitor:
+ * calls are serialised, and a strategy swap waits for the call in flight and holds off the next ones.
  *
  * <p>Configuration (PID {@value #PID}, all optional, changed live): {@code strategy} (the name to
  * use; empty for the best-ranked), {@code check.canary}, {@code poison}, {@code quarantine.bytes},
@@ -50,7 +49,7 @@ public final class KernelHeapService implements KernelHeap {
 
     private final Heap heap;
     private final boolean attached;
-    private final SwapGate gate = new SwapGate();
+    private final SwapGate gate = new SwapGate(this);
     private final Strategies strategies;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -136,48 +135,42 @@ public final class KernelHeapService implements KernelHeap {
 
     @Override
     public long kmalloc(long size, int owner, int site) {
-        return gated(() -> {
-            synchronized (this) {
-                return heap.allocate(size, owner, site);
-            }
-        });
+        gate.enter();
+        synchronized (this) {
+            return heap.allocate(size, owner, site);
+        }
     }
 
     @Override
     public long kmallocAligned(long size, long alignment, int owner) {
-        return gated(() -> {
-            synchronized (this) {
-                return heap.allocateAligned(size, alignment, owner, 0);
-            }
-        });
+        gate.enter();
+        synchronized (this) {
+            return heap.allocateAligned(size, alignment, owner, 0);
+        }
     }
 
     @Override
     public long kcalloc(long n, long size, int owner) {
-        return gated(() -> {
-            synchronized (this) {
-                return heap.callocate(n, size, owner);
-            }
-        });
+        gate.enter();
+        synchronized (this) {
+            return heap.callocate(n, size, owner);
+        }
     }
 
     @Override
     public long krealloc(long address, long size, int owner) {
-        return gated(() -> {
-            synchronized (this) {
-                return heap.reallocate(address, size, owner);
-            }
-        });
+        gate.enter();
+        synchronized (this) {
+            return heap.reallocate(address, size, owner);
+        }
     }
 
     @Override
     public void kfree(long address) {
-        gated(() -> {
-            synchronized (this) {
-                heap.free("kfree", address, -1);
-            }
-            return 0;
-        });
+        gate.enter();
+        synchronized (this) {
+            heap.free("kfree", address, -1);
+        }
     }
 
     @Override
@@ -188,25 +181,22 @@ public final class KernelHeapService implements KernelHeap {
             throw new IllegalStateException("actorMalloc: no actor table is available to read quotas from");
         }
         Actor a = registry.get(actor).orElseThrow(() -> new IllegalArgumentException("actorMalloc: no actor has id " + actor));
-        return gated(() -> {
-            synchronized (this) {
-                if (a.heapQuota() > 0 && size > 0 && heap.actorCurrent(actor) + size > a.heapQuota()) {
-                    return 0;
-                }
-                return heap.allocate(size, actor, 0);
+        gate.enter();
+        synchronized (this) {
+            if (a.heapQuota() > 0 && size > 0 && heap.actorCurrent(actor) + size > a.heapQuota()) {
+                return 0;
             }
-        });
+            return heap.allocate(size, actor, 0);
+        }
     }
 
     @Override
     public void actorFree(long address, int actor) {
         Heap.checkOwner(actor);
-        gated(() -> {
-            synchronized (this) {
-                heap.free("actorFree", address, actor);
-            }
-            return 0;
-        });
+        gate.enter();
+        synchronized (this) {
+            heap.free("actorFree", address, actor);
+        }
     }
 
     @Override
@@ -277,14 +267,5 @@ public final class KernelHeapService implements KernelHeap {
     @Override
     public List<String> strategies() {
         return strategies.available();
-    }
-
-    private long gated(LongSupplier call) {
-        gate.enter();
-        try {
-            return call.getAsLong();
-        } finally {
-            gate.exit();
-        }
     }
 }

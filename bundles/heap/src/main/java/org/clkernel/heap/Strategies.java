@@ -164,19 +164,17 @@ final class Strategies {
         long[] rebuild = {0};
         boolean[] swapped = {false};
         SwapGate.Pause pause = gate.closed(() -> {
-            synchronized (heap) {
-                from[0] = current.name();
-                Source next;
-                while ((next = select()) != current) {
-                    long start = System.nanoTime();
-                    swapped[0] = true;
-                    String problem = switchTo(next);
-                    rebuild[0] += System.nanoTime() - start;
-                    if (problem == null) {
-                        break;
-                    }
-                    why[0] = problem; // a failed one is not selected again: the loop ends
+            from[0] = current.name();
+            Source next;
+            while ((next = select()) != current) {
+                long start = System.nanoTime();
+                swapped[0] = true;
+                String problem = switchTo(next);
+                rebuild[0] += System.nanoTime() - start;
+                if (problem == null) {
+                    break;
                 }
+                why[0] = problem; // a failed one is not selected again: the loop ends
             }
         });
         synchronized (heap) {

@@ -55,6 +55,20 @@ class KernelHeapPropertiesTest {
                 new Realloc(0, 1), new Realloc(0, 257), new Alloc(1, 1), new FreeAgain(1)));
     }
 
+    /**
+     * Regression: a freed address whose old header lay in the unwritten tail of a live block: the
+     * fill bytes made its size word look allocated, its old canary was still there, and the second
+     * free was accepted. A free is now refused unless the heap handed that block out.
+     */
+    @Example
+    void aSecondFreeOfAHeaderLeftInALiveBlocksTailIsRefused() {
+        lockstep("segregated-fit", List.of(new Alloc(1, 2), new Alloc(249, 1), new Free(1), new Alloc(1, 1), new Alloc(1, 1),
+                new Configure(true, 64, true), new FreeAgain(46), new Free(959), new Alloc(12000, 254), new FreeAgain(1000),
+                new FreeAgain(960), new Alloc(471, 3), new Reattach(), new FreeAgain(81), new Realloc(1, 258),
+                new Configure(false, 65536, false), new Alloc(95, 91), new Realloc(0, 12000), new Free(999),
+                new Configure(false, 65536, false), new Realloc(0, 258), new Reattach(), new FreeAgain(17)));
+    }
+
     @Property(tries = 200)
     void everyStepAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
         lockstep(KernelHeap.BUILTIN_STRATEGY, run);

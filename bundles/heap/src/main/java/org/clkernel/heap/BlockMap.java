@@ -3,20 +3,20 @@ package org.clkernel.heap;
 import java.util.Arrays;
 
 /**
- * Which blocks of the heap are free, as one bit per 8-byte granule of the block area, set at the
- * start of each free block. A Java cache of what the boundary tags say, rebuilt by the walk when a
- * heap instance attaches: it lets the heap visit its free blocks without walking the allocated
- * ones, which is what keeps a strategy's rebuild, and so the swap pause, proportional to the free
- * blocks alone.
+ * A set of block starts, as one bit per 8-byte granule of the block area. The heap keeps two, Java
+ * caches of what the boundary tags say, rebuilt by the walk when a heap instance attaches: the free
+ * blocks, so that it can visit them without walking the allocated ones (which keeps a strategy's
+ * rebuild, and so the swap pause, proportional to the free blocks alone); and the allocated ones,
+ * so that a free of anything else is refused whatever bytes lie at the address.
  */
-final class FreeMap {
+final class BlockMap {
     private final long base;
     private long[] bits = new long[64];
     private long count;
     private long bytes;
 
     /** @param base the address of the first block */
-    FreeMap(long base) {
+    BlockMap(long base) {
         this.base = base;
     }
 
@@ -36,6 +36,15 @@ final class FreeMap {
         bits[(int) (g >>> 6)] &= ~(1L << g);
         count--;
         bytes -= size;
+    }
+
+    /** Removes a block start if it is in the set. @return whether it was */
+    boolean removeIfPresent(long block, long size) {
+        if (!contains(block)) {
+            return false;
+        }
+        remove(block, size);
+        return true;
     }
 
     boolean contains(long block) {
