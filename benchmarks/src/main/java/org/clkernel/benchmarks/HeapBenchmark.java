@@ -85,7 +85,8 @@ public class HeapBenchmark {
     static KernelHeapService boot() {
         EmulatedMachine machine = new EmulatedMachine(512);
         BuddyFrameAllocator frames = new BuddyFrameAllocator(machine);
-        KernelHeapService heap = new KernelHeapService(machine, frames, new VirtualMemoryService(machine, frames));
+        // as Declarative Services activates it: time stamps from the heap's clock thread
+        KernelHeapService heap = new KernelHeapService(machine, frames, new VirtualMemoryService(machine, frames), Map.of());
         for (Object[] s : STRATEGIES) {
             heap.addStrategy(service(s[2]), properties(s));
         }

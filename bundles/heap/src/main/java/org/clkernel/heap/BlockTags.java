@@ -90,12 +90,22 @@ final class BlockTags {
         return storedCanary(block) == canary(block);
     }
 
-    private int info(long block) {
+    /** The word of owner, slack and site. */
+    int info(long block) {
         return m.read32(block + 8);
     }
 
+    static int owner(int info) {
+        return info & OWNER_MASK;
+    }
+
+    /** The bytes asked for, from a block's size word and info word. */
+    static long requested(int word, int info) {
+        return size(word) - HEADER - ((info >>> 12) & MAX_SLACK);
+    }
+
     int owner(long block) {
-        return info(block) & OWNER_MASK;
+        return owner(info(block));
     }
 
     int site(long block) {
@@ -103,7 +113,7 @@ final class BlockTags {
     }
 
     long requested(long block) {
-        return size(block) - HEADER - ((info(block) >>> 12) & MAX_SLACK);
+        return requested(word(block), info(block));
     }
 
     /** The block's time stamp: allocated at, or freed at when quarantined (ms since the heap's epoch). */
@@ -132,6 +142,14 @@ final class BlockTags {
         m.write32(block + 12, (int) time);
     }
 
+    /** {@link #writeUsed} for a block that was free: its header has the canary of its position already. */
+    void allocateFree(long block, long size, boolean prevAllocated, int owner, long requested, int site, long time) {
+        long slack = Math.min(MAX_SLACK, size - HEADER - requested);
+        m.write32(block, (int) size | ALLOCATED | (prevAllocated ? PREV_ALLOCATED : 0));
+        m.write32(block + 8, (owner & OWNER_MASK) | (int) slack << 12 | site << 24);
+        m.write32(block + 12, (int) time);
+    }
+
     /** Rewrites an allocated block's size and requested bytes, keeping owner, site and time. */
     void resizeUsed(long block, long size, long requested) {
         int info = info(block);
@@ -140,10 +158,10 @@ final class BlockTags {
         m.write32(block + 8, (info & ~(MAX_SLACK << 12)) | (int) slack << 12);
     }
 
+    /** Writes a free block's header and footer; the rest of a free header means nothing. */
     void writeFree(long block, long size, boolean prevAllocated) {
         m.write32(block, (int) size | (prevAllocated ? PREV_ALLOCATED : 0));
         m.write32(block + 4, canary(block));
-        m.write64(block + 8, 0);
         m.write32(block + size - FOOTER, (int) size);
     }
 
@@ -154,10 +172,6 @@ final class BlockTags {
     void setPrevAllocated(long block, boolean prevAllocated) {
         int word = word(block);
         m.write32(block, prevAllocated ? word | PREV_ALLOCATED : word & ~PREV_ALLOCATED);
-    }
-
-    void clearAllocated(long block) {
-        m.write32(block, word(block) & ~(ALLOCATED | QUARANTINED));
     }
 
     /** Marks an allocated block quarantined, freed at {@code time}. */

@@ -6,6 +6,7 @@ import static org.clkernel.heap.BlockTags.HEADER;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.heap.KernelHeap.ActorHeapStats;
@@ -35,17 +36,23 @@ final class Heap {
     private final HeapCheck check;
     private volatile HeapChecks checks = HeapChecks.DEFAULTS;
     private final List<String> findings = new ArrayList<>();
+    private boolean attachedOnOpen;
 
-    private Heap(HeapMemory m) {
+    private Heap(HeapMemory m, LongSupplier clock) {
         this.m = m;
         this.tags = new BlockTags(m);
-        this.control = new HeapControl(m);
+        this.control = new HeapControl(m, clock);
         this.blocks = new HeapBlocks(tags, control, m);
         this.check = new HeapCheck(tags, control, blocks, quarantine);
     }
 
-    /** A new heap: the control page and one page of blocks mapped, formatted. @return it, or null when no memory */
-    static Heap format(HeapMemory m) {
+    /**
+     * A new heap: the control page and one page of blocks mapped, formatted.
+     *
+     * @param clock wall-clock milliseconds, for the blocks' time stamps
+     * @return it, or null when no memory
+     */
+    static Heap format(HeapMemory m, LongSupplier clock) {
         long first = HeapControl.FIRST_BLOCK;
         if (!m.map(HEAP_WINDOW, 1)) {
             return null;
@@ -53,9 +60,9 @@ final class Heap {
         if (!m.map(first, 1)) {
             return null;
         }
-        Heap heap = new Heap(m);
+        Heap heap = new Heap(m, clock);
         long top = first + HeapMemory.PAGE;
-        heap.control.format(top, System.currentTimeMillis());
+        heap.control.format(top, clock.getAsLong());
         heap.tags.writeFree(first, top - HEADER - first, true);
         heap.tags.writeEpilogue(top - HEADER, false);
         heap.blocks.rebuildFreeMap((b, w) -> {
@@ -69,8 +76,8 @@ final class Heap {
      *
      * @throws IllegalStateException when no heap of this layout version is there
      */
-    static Heap attach(HeapMemory m) {
-        Heap heap = new Heap(m);
+    static Heap attach(HeapMemory m, LongSupplier clock) {
+        Heap heap = new Heap(m, clock);
         if (!heap.control.valid()) {
             throw new IllegalStateException("no heap of layout version " + HeapControl.VERSION + " is there");
         }
@@ -83,7 +90,13 @@ final class Heap {
         });
         held.sort((x, y) -> Long.compare(x[0], y[0]));
         held.forEach(q -> heap.quarantine.add(q[1], q[2]));
+        heap.attachedOnOpen = true;
         return heap;
+    }
+
+    /** Whether this instance found the heap in memory rather than formatting it. */
+    boolean attachedOnOpen() {
+        return attachedOnOpen;
     }
 
     HeapBlocks blocks() {
@@ -200,7 +213,7 @@ final class Heap {
      */
     void free(String call, long address, int actor) {
         long b = block(call, address);
-        if (actor >= 0 && tags.owner(b) != actor) {
+        if (actor >= 0 && tags.owner(b) != actor) { // actor_free: only the owner frees
             throw new IllegalArgumentException(String.format("%s(0x%x): the block belongs to actor %d, not %d",
                     call, address, tags.owner(b), actor));
         }
@@ -209,9 +222,11 @@ final class Heap {
 
     /** Frees a checked block: into quarantine with its payload poisoned, or straight back. */
     private void free(long b) {
-        control.freed(tags.owner(b), tags.requested(b));
+        int word = tags.word(b);
+        int info = tags.info(b);
+        control.freed(BlockTags.owner(info), BlockTags.requested(word, info));
         HeapChecks c = checks;
-        long size = tags.size(b);
+        long size = BlockTags.size(word);
         if (c.poison() && c.quarantineBytes() > 0) {
             m.fill(b + HEADER, size - HEADER, HeapMemory.POISON);
             tags.quarantine(b, control.now());

@@ -211,18 +211,19 @@ final class HeapBlocks implements HeapView {
                 return 0;
             }
         }
-        long have = tags.size(b);
+        int word = tags.word(b);
+        long have = BlockTags.size(word);
         used(b, have);
         allocated.add(b, 0);
-        boolean prev = tags.prevAllocated(b);
+        boolean prev = (word & BlockTags.PREV_ALLOCATED) != 0;
         long rest = have - size;
         long now = control.now();
         if (rest < MIN_BLOCK) {
-            tags.writeUsed(b, have, prev, owner, requested, site, now);
+            tags.allocateFree(b, have, prev, owner, requested, site, now);
             tags.setPrevAllocated(b + have, true);
         } else {
             // the rest stays free where it is: no merge can happen, its neighbours are allocated
-            tags.writeUsed(b, size, prev, owner, requested, site, now);
+            tags.allocateFree(b, size, prev, owner, requested, site, now);
             tags.writeFree(b + size, rest, true);
             freed(b + size, rest);
         }
@@ -291,14 +292,15 @@ final class HeapBlocks implements HeapView {
     }
 
     /**
-     * Frees an allocated block, merging it with its free neighbours. Its own header is marked free
-     * first, so that a header left inside a merged block never looks allocated to a later free.
+     * Frees an allocated block, merging it with its free neighbours. A header left inside a merged
+     * block keeps whatever bits it had: the map of allocated blocks, not the header, says what may
+     * be freed.
      */
     void release(long b) {
         allocated.removeIfPresent(b, 0);
-        tags.clearAllocated(b);
+        int word = tags.word(b);
         long start = b;
-        long size = tags.size(b);
+        long size = BlockTags.size(word);
         long next = b + size;
         int nextWord = tags.word(next);
         if ((nextWord & BlockTags.ALLOCATED) == 0) {
@@ -306,7 +308,7 @@ final class HeapBlocks implements HeapView {
             used(next, more);
             size += more;
         }
-        boolean prevAllocated = tags.prevAllocated(b);
+        boolean prevAllocated = (word & BlockTags.PREV_ALLOCATED) != 0;
         if (!prevAllocated) {
             long before = tags.sizeBefore(b);
             start = b - before;

@@ -3,6 +3,7 @@ package org.clkernel.heap;
 import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
 
 import org.clkernel.api.heap.KernelHeap.ActorHeapStats;
 
@@ -46,6 +47,7 @@ final class HeapControl {
     private static final long SITE_TABLE = HEAP_WINDOW + 256;
 
     private final HeapMemory m;
+    private final LongSupplier clock;
     private long top;
     private long current;
     private long peak;
@@ -57,8 +59,10 @@ final class HeapControl {
     /** Per actor: current, peak, total, blocks; mirrors the mapped pages. */
     private final long[] actors = new long[ACTORS * 4];
 
-    HeapControl(HeapMemory m) {
+    /** @param clock wall-clock milliseconds */
+    HeapControl(HeapMemory m, LongSupplier clock) {
         this.m = m;
+        this.clock = clock;
     }
 
     /** Formats the control page, which must be mapped and zeroed. */
@@ -116,7 +120,7 @@ final class HeapControl {
 
     /** Milliseconds since the epoch, as the 32 bits a block header keeps. */
     long now() {
-        return (System.currentTimeMillis() - epoch) & 0xFFFFFFFFL;
+        return (clock.getAsLong() - epoch) & 0xFFFFFFFFL;
     }
 
     /**

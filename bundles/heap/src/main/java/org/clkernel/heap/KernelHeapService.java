@@ -5,6 +5,7 @@ import static org.clkernel.api.paging.KernelLayout.HEAP_WINDOW;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.Actor;
@@ -48,6 +49,8 @@ public final class KernelHeapService implements KernelHeap {
     public static final String PID = "org.clkernel.heap";
 
     private final Heap heap;
+    /** The clock thread this instance started, or null when it was given a clock. */
+    private final Ticker ticker;
     private final boolean attached;
     private final SwapGate gate = new SwapGate(this);
     private final Strategies strategies;
@@ -56,14 +59,36 @@ public final class KernelHeapService implements KernelHeap {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ActorRegistry actors;
 
+    /** A heap outside a framework, with the default configuration, that reads the wall clock itself. */
     public KernelHeapService(Machine machine, FrameAllocator frames, VirtualMemory vm) {
-        this(machine, frames, vm, Map.of());
+        this(machine, frames, vm, Map.of(), null);
     }
 
+    /** The heap as Declarative Services activates it: its time stamps come from a {@link Ticker}. */
     @Activate
     public KernelHeapService(@Reference(name = "machine") Machine machine,
             @Reference(name = "frames") FrameAllocator frames, @Reference(name = "vm") VirtualMemory vm,
             Map<String, Object> configuration) {
+        this(machine, frames, vm, configuration, new Ticker());
+    }
+
+    /** @param ticker the clock for time stamps, closed with this instance; null: read the wall clock */
+    KernelHeapService(Machine machine, FrameAllocator frames, VirtualMemory vm, Map<String, Object> configuration,
+            Ticker ticker) {
+        this.ticker = ticker;
+        try {
+            this.heap = open(machine, frames, vm, ticker == null ? System::currentTimeMillis : ticker);
+        } catch (RuntimeException e) {
+            close(ticker);
+            throw e;
+        }
+        this.attached = heap.attachedOnOpen();
+        this.strategies = new Strategies(heap.blocks(), gate, this);
+        configure(configuration);
+    }
+
+    /** The heap behind the anchor, or a new one. */
+    private static Heap open(Machine machine, FrameAllocator frames, VirtualMemory vm, LongSupplier clock) {
         KernelMemory memory = new KernelMemory(machine.physical(), vm, frames);
         AnchorTable anchors = machine.anchors();
         OptionalLong anchor = anchors.get(HeapControl.ANCHOR);
@@ -72,19 +97,20 @@ public final class KernelHeapService implements KernelHeap {
                 throw new IllegalStateException(String.format(
                         "the heap anchor points to 0x%x, where the heap window is not mapped", anchor.getAsLong()));
             }
-            this.heap = Heap.attach(memory);
-            this.attached = true;
-        } else {
-            Heap fresh = Heap.format(memory);
-            if (fresh == null) {
-                throw new IllegalStateException("no frames for the first pages of the kernel heap");
-            }
-            this.heap = fresh;
-            anchors.put(HeapControl.ANCHOR, memory.physical(HEAP_WINDOW));
-            this.attached = false;
+            return Heap.attach(memory, clock);
         }
-        this.strategies = new Strategies(heap.blocks(), gate, this);
-        configure(configuration);
+        Heap fresh = Heap.format(memory, clock);
+        if (fresh == null) {
+            throw new IllegalStateException("no frames for the first pages of the kernel heap");
+        }
+        anchors.put(HeapControl.ANCHOR, memory.physical(HEAP_WINDOW));
+        return fresh;
+    }
+
+    private static void close(Ticker ticker) {
+        if (ticker != null) {
+            ticker.close();
+        }
     }
 
     /** Strategies are prototype-scope services where they offer it: each heap gets its own index. */
@@ -121,6 +147,7 @@ public final class KernelHeapService implements KernelHeap {
     @Deactivate
     void deactivate() {
         strategies.close();
+        close(ticker);
     }
 
     /** Whether this instance found its state in RAM rather than initialising it. */

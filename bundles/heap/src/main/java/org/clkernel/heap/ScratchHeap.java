@@ -22,7 +22,7 @@ final class ScratchHeap implements ReplayTarget {
      */
     ScratchHeap(PlacementStrategy strategy, long limit, HeapChecks checks) {
         this.memory = new ArrayMemory(limit);
-        this.heap = Heap.format(memory);
+        this.heap = Heap.format(memory, System::currentTimeMillis);
         if (heap == null) {
             throw new IllegalArgumentException("a heap limit of " + limit + " bytes leaves no room for the first pages");
         }

@@ -45,7 +45,7 @@ final class BootedHeap {
         var c = heap.checks();
         heap = new KernelHeapService(machine, frames, vm, java.util.Map.of("poison", String.valueOf(c.poison()),
                 "quarantine.bytes", String.valueOf(c.quarantineBytes()), "zero.on.free", String.valueOf(c.zeroOnFree()),
-                "check.canary", String.valueOf(c.canary())));
+                "check.canary", String.valueOf(c.canary())), null);
         return heap;
     }
 

@@ -56,7 +56,7 @@ class KernelHeapTest {
             h.heap.kfree(blocks.get(i));
         }
         List<long[]> free = new ArrayList<>();
-        Heap.attach(h.memory).blocks().forEachFree((address, size) -> free.add(new long[] {address, size}));
+        Heap.attach(h.memory, System::currentTimeMillis).blocks().forEachFree((address, size) -> free.add(new long[] {address, size}));
         assertEquals(1, free.size());
         assertEquals(HeapControl.FIRST_BLOCK, free.get(0)[0]);
         assertEquals(h.heap.stats().heapBytes() - BlockTags.HEADER, free.get(0)[1]);
@@ -236,5 +236,26 @@ class KernelHeapTest {
     void aFreshMachineStartsAFreshHeap() {
         assertFalse(h.heap.attached());
         assertTrue(h.machine.anchors().get(HeapControl.ANCHOR).isPresent());
+    }
+
+    @Test
+    void theFrameworkInstanceStampsBlocksWithItsClockThreadAndStopsItWhenDeactivated() throws Exception {
+        KernelHeapService framework = new KernelHeapService(h.machine, h.frames, h.vm, java.util.Map.of());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("heap clock")));
+        long a = framework.kmalloc(8, 1);
+        long[] age = {-1};
+        framework.forEachBlock(b -> {
+            if (b.address() == a) {
+                age[0] = b.ageMillis();
+            }
+        });
+        assertTrue(age[0] >= 0 && age[0] < 60_000, "age " + age[0]);
+        framework.deactivate();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("heap clock"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("heap clock")));
     }
 }
