@@ -26,6 +26,10 @@ final class HeapBlocks implements HeapView {
     private final BlockMap allocated = new BlockMap(HeapControl.FIRST_BLOCK);
     private final FirstFit builtin;
     private PlacementStrategy strategy;
+    /** While a new strategy builds its index from a snapshot: what changed since, as (block, size or -1 for used). */
+    private long[] changes = new long[0];
+    private int changed;
+    private boolean logging;
     private FailureListener failed = (s, e, nanos) -> {
     };
 
@@ -74,6 +78,86 @@ final class HeapBlocks implements HeapView {
         }
     }
 
+    /**
+     * The free blocks as they are now, for a strategy to build its index from while calls go on;
+     * from now on every change is logged until {@link #adopt} or {@link #dropLog}.
+     */
+    HeapView snapshot() {
+        long n = free.count();
+        long[] at = new long[(int) n];
+        long[] size = new long[(int) n];
+        int[] i = {0};
+        forEachFree((address, bytes) -> {
+            at[i[0]] = address;
+            size[i[0]++] = bytes;
+        });
+        changed = 0;
+        logging = true;
+        return visitor -> {
+            for (int k = 0; k < at.length; k++) {
+                visitor.visit(at[k], size[k]);
+            }
+        };
+    }
+
+    /** How many changes the log holds. */
+    int pendingChanges() {
+        return changed / 2;
+    }
+
+    /**
+     * Takes the changes logged so far, in order, and goes on logging: a strategy catching up in
+     * rounds, while calls go on, applies them with {@link #apply}.
+     */
+    long[] drainLog() {
+        long[] batch = java.util.Arrays.copyOf(changes, changed);
+        changed = 0;
+        return batch;
+    }
+
+    /** Tells a strategy of logged changes, in order. */
+    static void apply(PlacementStrategy s, long[] log, int length) {
+        for (int k = 0; k < length; k += 2) {
+            if (log[k + 1] < 0) {
+                s.blockUsed(log[k]);
+            } else {
+                s.blockFreed(log[k], log[k + 1]);
+            }
+        }
+    }
+
+    /** Stops logging changes: the strategy that was building from the snapshot is not coming. */
+    void dropLog() {
+        logging = false;
+        changed = 0;
+    }
+
+    /**
+     * Hands the heap to a strategy that built its index from {@link #snapshot}: it hears of every
+     * change since, in order, and serves. The old strategy is returned, not detached: that can
+     * wait until calls run again.
+     *
+     * @throws RuntimeException what the new strategy threw; the old one still serves
+     */
+    PlacementStrategy adopt(PlacementStrategy next) {
+        try {
+            apply(next, changes, changed);
+        } finally {
+            dropLog();
+        }
+        PlacementStrategy old = strategy;
+        strategy = next;
+        return old;
+    }
+
+    private void log(long b, long size) {
+        if (changed + 2 > changes.length) {
+            changes = java.util.Arrays.copyOf(changes, Math.max(64, 2 * changes.length));
+        }
+        changes[changed++] = b;
+        changes[changed++] = size;
+    }
+
     /** The built-in first fit serves from now on. */
     void useBuiltin() {
         use(builtin);
@@ -81,6 +165,10 @@ final class HeapBlocks implements HeapView {
 
     PlacementStrategy strategy() {
         return strategy;
+    }
+
+    FirstFit builtin() {
+        return builtin;
     }
 
     /** The old strategy drops its index; what it throws on the way does not matter any more. */
@@ -121,6 +209,9 @@ final class HeapBlocks implements HeapView {
 
     private void used(long b, long size) {
         free.remove(b, size);
+        if (logging) {
+            log(b, -1);
+        }
         PlacementStrategy s = strategy;
         try {
             s.blockUsed(b);
@@ -131,6 +222,9 @@ final class HeapBlocks implements HeapView {
 
     private void freed(long b, long size) {
         free.add(b, size);
+        if (logging) {
+            log(b, size);
+        }
         PlacementStrategy s = strategy;
         try {
             s.blockFreed(b, size);

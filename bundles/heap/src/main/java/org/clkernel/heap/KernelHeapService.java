@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.Actor;
 import org.clkernel.api.actor.ActorRegistry;
+import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.KernelHeap;
 import org.clkernel.api.heap.PlacementStrategy;
 import org.clkernel.api.machine.AnchorTable;
@@ -145,9 +146,19 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         strategies.close();
         close(ticker);
+    }
+
+    /** The heap's free blocks, as a strategy sees them. */
+    HeapView freeBlocks() {
+        return heap.blocks();
+    }
+
+    /** The strategy object serving now. */
+    PlacementStrategy servingStrategy() {
+        return heap.blocks().strategy();
     }
 
     /** Whether this instance found its state in RAM rather than initialising it. */

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.clkernel.api.heap.KernelHeap;
+import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.KernelHeap.StrategySwap;
 import org.clkernel.api.heap.PlacementStrategy;
 import org.osgi.service.component.ComponentServiceObjects;
@@ -24,12 +25,14 @@ import org.osgi.service.component.ComponentServiceObjects;
  * again; the next choice takes over from first fit by a swap of its own right after the call. When
  * the serving one leaves, the next choice takes over.
  *
- * <p>A swap closes the {@link SwapGate}: no new call is admitted, the calls in flight finish, the
- * old index is detached, the new one attached (it rebuilds by walking the free blocks), and calls
- * resume; the times are kept in {@link #lastSwap()}. Only the service object of a strategy bundle
+ * <p>A swap, after K42's: the new strategy builds its index from a snapshot of the free blocks
+ * while calls go on with the old one, and the heap logs every change from the snapshot on; then
+ * the {@link SwapGate} closes (no new call is admitted, the call in flight finishes), the new one
+ * hears of the logged changes and serves, and calls resume; the old index is dropped after. The
+ * pause is the catching up, not the rebuild; the times are kept in {@link #lastSwap()}. Only the service object of a strategy bundle
  * is held, from {@code getService} to {@code ungetService}, never other objects of its classes.
  *
- * <p>{@code current} and {@code instance} are guarded by the heap's monitor.
+ * <p>{@code current} and {@code instance} change only under the heap's monitor.
  */
 final class Strategies {
     record Source(String name, int ranking, ComponentServiceObjects<PlacementStrategy> objects) {
@@ -46,14 +49,20 @@ final class Strategies {
     private volatile StrategySwap last;
     /** Set when the heap component leaves: the unbinds that follow swap nothing in. */
     private volatile boolean closed;
+    /** Rounds of catching up outside the pause, and the changes left for the pause that end them. */
+    static final int CATCH_UP_ROUNDS = 8;
+    static final int CATCH_UP_LEFT = 256;
+    /** Held for the whole of a swap: one at a time. */
+    private final Object swaps = new Object();
     /** Swaps in the next choice after a strategy failed inside a call, where no swap can wait. */
     private final ExecutorService rebinder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "heap strategy rebinder");
         t.setDaemon(true);
         return t;
     });
-    private Source current = BUILTIN;
-    private PlacementStrategy instance;
+    /** Changed under the heap's monitor; volatile so that a swap can see them before it closes the gate. */
+    private volatile Source current = BUILTIN;
+    private volatile PlacementStrategy instance;
 
     Strategies(HeapBlocks blocks, SwapGate gate, Object heap) {
         this.blocks = blocks;
@@ -151,7 +160,12 @@ final class Strategies {
         return ranked.isEmpty() ? BUILTIN : ranked.get(0);
     }
 
-    /** Swaps to the strategy that should serve, if it is not the one serving; with the gate closed. */
+    /**
+     * Swaps to the strategy that should serve, if it is not the one serving. The new strategy
+     * builds its index from a snapshot of the free blocks while calls go on with the old one; then
+     * the gate closes, it hears of the changes since the snapshot, and it serves. Calls are held off
+     * only for that catching up, however many free blocks there are. One swap at a time.
+     */
     private void reselect(String reason) {
         if (closed) {
             return;
@@ -159,65 +173,139 @@ final class Strategies {
         if (gate.inCall()) {
             throw new IllegalStateException("the placement strategy cannot change from inside a heap call");
         }
-        String[] from = {null};
-        String[] why = {reason};
-        long[] rebuild = {0};
-        boolean[] swapped = {false};
-        SwapGate.Pause pause = gate.closed(() -> {
-            from[0] = current.name();
+        synchronized (swaps) {
+            String from = current.name();
+            String why = reason;
+            long rebuild = 0;
+            long quiesce = 0;
+            long pause = 0;
+            boolean swapped = false;
             Source next;
-            while ((next = select()) != current) {
+            while (!closed && (next = select()) != current) {
+                swapped = true;
                 long start = System.nanoTime();
-                swapped[0] = true;
-                String problem = switchTo(next);
-                rebuild[0] += System.nanoTime() - start;
-                if (problem == null) {
-                    break;
+                Prepared ready = prepare(next);
+                rebuild += System.nanoTime() - start;
+                if (ready.problem() == null) {
+                    String[] problem = {null};
+                    PlacementStrategy[] old = {null};
+                    Source[] oldSource = {null};
+                    SwapGate.Pause p = gate.closed(() -> {
+                        oldSource[0] = current;
+                        old[0] = instance;
+                        problem[0] = install(ready);
+                    });
+                    quiesce += p.quiesceNanos();
+                    pause += p.pauseNanos();
+                    if (old[0] != null && old[0] != instance) {
+                        // the old one drops its index and goes back once calls run again
+                        HeapBlocks.detachQuietly(old[0]);
+                        unget(oldSource[0], old[0]);
+                    }
+                    if (problem[0] == null) {
+                        break;
+                    }
+                    why = problem[0];
+                } else {
+                    why = ready.problem(); // a failed one is not selected again: the loop goes on
                 }
-                why[0] = problem; // a failed one is not selected again: the loop ends
             }
-        });
-        synchronized (heap) {
-            if (swapped[0]) {
-                last = new StrategySwap(from[0], current.name(), why[0], pause.quiesceNanos(), rebuild[0],
-                        pause.pauseNanos(), blocks.freeMap().count());
+            if (swapped) {
+                synchronized (heap) {
+                    last = new StrategySwap(from, current.name(), why, quiesce, rebuild, pause, blocks.freeMap().count());
+                }
             }
         }
     }
 
-    /** Detaches the serving strategy and attaches {@code next}. @return null, or why {@code next} failed */
-    private String switchTo(Source next) {
-        PlacementStrategy old = instance;
-        Source oldSource = current;
-        String problem = null;
-        PlacementStrategy fresh = null;
+    /** A strategy with its index built from a snapshot, or why it could not build one. */
+    private record Prepared(Source source, PlacementStrategy fresh, String problem) {
+    }
+
+    /** Gets the strategy's service and has it build its index from a snapshot, outside the gate. */
+    private Prepared prepare(Source next) {
         if (next == BUILTIN) {
-            blocks.useBuiltin();
-        } else {
-            try {
-                fresh = next.objects().getService();
-                if (fresh == null) {
-                    throw new IllegalStateException("its service is gone");
-                }
-                blocks.use(fresh);
-            } catch (RuntimeException | LinkageError e) {
-                failed.add(next.objects());
-                problem = next.name() + " failed to attach (" + e + ")";
-                report(problem);
-                if (fresh != null) {
-                    unget(next, fresh);
-                }
-                fresh = null;
-                next = BUILTIN;
-                blocks.useBuiltin();
-            }
+            return new Prepared(next, null, null);
         }
-        current = next;
-        instance = fresh;
-        if (old != null) {
-            unget(oldSource, old);
+        PlacementStrategy fresh = null;
+        try {
+            fresh = next.objects().getService();
+            if (fresh == null) {
+                throw new IllegalStateException("its service is gone");
+            }
+            HeapView snapshot;
+            synchronized (heap) {
+                snapshot = blocks.snapshot();
+            }
+            fresh.attach(snapshot);
+            catchUp(fresh);
+            return new Prepared(next, fresh, null);
+        } catch (RuntimeException | LinkageError e) {
+            synchronized (heap) {
+                blocks.dropLog();
+            }
+            return new Prepared(next, null, failedToAttach(next, fresh, e));
+        }
+    }
+
+    /**
+     * Applies the changes logged since the snapshot in rounds while calls go on, as live migration
+     * copies pages before it stops a machine, until few are left for the pause (or the calls change
+     * the heap faster than the strategy catches up).
+     */
+    private void catchUp(PlacementStrategy fresh) {
+        for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
+            long[] batch;
+            synchronized (heap) {
+                if (blocks.pendingChanges() <= CATCH_UP_LEFT) {
+                    return;
+                }
+                batch = blocks.drainLog();
+            }
+            HeapBlocks.apply(fresh, batch, batch.length);
+        }
+    }
+
+    private String failedToAttach(Source next, PlacementStrategy fresh, Throwable e) {
+        failed.add(next.objects());
+        String problem = next.name() + " failed to attach (" + e + ")";
+        report(problem);
+        if (fresh != null) {
+            unget(next, fresh);
         }
         return problem;
+    }
+
+    /**
+     * With the gate closed: the prepared strategy catches up and serves (or first fit, for the
+     * built-in). @return null, or why it failed, in which case first fit serves
+     */
+    private String install(Prepared ready) {
+        if (closed) {
+            blocks.dropLog();
+            if (ready.fresh() != null) {
+                unget(ready.source(), ready.fresh());
+            }
+            return null;
+        }
+        if (ready.fresh() == null) {
+            blocks.useBuiltin();
+            current = BUILTIN;
+            instance = null;
+            return null;
+        }
+        try {
+            blocks.adopt(ready.fresh());
+        } catch (RuntimeException | LinkageError e) {
+            String problem = failedToAttach(ready.source(), ready.fresh(), e);
+            blocks.useBuiltin();
+            current = BUILTIN;
+            instance = null;
+            return problem;
+        }
+        current = ready.source();
+        instance = ready.fresh();
+        return null;
     }
 
     /** HeapBlocks put first fit in place of a strategy that failed, inside a call. */

@@ -1,13 +1,17 @@
 package org.clkernel.heap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,7 +54,7 @@ class StrategySwapTest {
         assertEquals("best-fit", swap.to());
         assertTrue(swap.rebuildNanos() > 0);
         assertTrue(swap.quiesceNanos() >= 0);
-        assertTrue(swap.pauseNanos() >= swap.quiesceNanos() + swap.rebuildNanos());
+        assertTrue(swap.pauseNanos() >= swap.quiesceNanos(), "the rebuild ran while calls could go on");
         assertEquals(1, swap.freeBlocks());
     }
 
@@ -258,7 +262,43 @@ class StrategySwapTest {
         StrategySwap s = heap.lastSwap();
         assertNotNull(s);
         assertTrue(s.quiesceNanos() >= released - waiting, "quiesce " + s.quiesceNanos());
-        assertTrue(s.pauseNanos() >= s.quiesceNanos() + s.rebuildNanos());
+        assertTrue(s.pauseNanos() >= s.quiesceNanos());
+        h.assertIntact();
+    }
+
+    @Test
+    void changesWhileTheNewIndexBuildsAreCaughtUpBeforeItServes() throws Exception {
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            blocks.add(heap.kmalloc(40 + i, 1));
+        }
+        for (int i = 0; i < 200; i += 2) {
+            heap.kfree(blocks.get(i));
+        }
+        CountDownLatch building = new CountDownLatch(1);
+        CountDownLatch changed = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        Installed.install(heap, "slow", 10, () -> new SlowToAttach(new TlsfStrategy(), armed, building, changed));
+        // the install above swapped on this thread at full speed: swap again from another one, slowly, and change the heap meanwhile
+        heap.useStrategy(KernelHeap.BUILTIN_STRATEGY);
+        armed.set(true);
+        Thread swap = new Thread(() -> heap.useStrategy("slow"));
+        swap.start();
+        assertTrue(building.await(5, TimeUnit.SECONDS));
+        assertEquals(KernelHeap.BUILTIN_STRATEGY, heap.strategy(), "calls go on with the old strategy while the index builds");
+        for (int i = 1; i < 200; i += 4) {
+            heap.kfree(blocks.get(i)); // merges with the free neighbours the snapshot holds
+        }
+        long a = heap.kmalloc(3000, 1); // takes from the top block the snapshot holds
+        for (int i = 0; i < 300; i++) { // more changes than the pause takes: they are caught up in rounds before it
+            heap.kfree(heap.kmalloc(24 + i, 1));
+        }
+        changed.countDown();
+        swap.join(5000);
+        assertEquals("slow", heap.strategy());
+        assertNull(heap.servingStrategy().check(heap.freeBlocks()), "the index caught up with every change");
+        h.assertIntact();
+        heap.kfree(a);
         h.assertIntact();
     }
 
@@ -311,6 +351,49 @@ class StrategySwapTest {
         @Override
         public String check(HeapView heap) {
             return answer == 0 ? null : "answers one fixed block";
+        }
+    }
+
+    /** A real strategy whose attach, once armed and its index built, waits until the test has changed the heap. */
+    record SlowToAttach(PlacementStrategy real, AtomicBoolean armed, CountDownLatch building, CountDownLatch changed)
+            implements PlacementStrategy {
+        @Override
+        public void attach(HeapView view) {
+            real.attach(view);
+            if (!armed.get()) {
+                return;
+            }
+            building.countDown();
+            try {
+                changed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void detach() {
+            real.detach();
+        }
+
+        @Override
+        public void blockFreed(long address, long size) {
+            real.blockFreed(address, size);
+        }
+
+        @Override
+        public void blockUsed(long address) {
+            real.blockUsed(address);
+        }
+
+        @Override
+        public long find(long size) {
+            return real.find(size);
+        }
+
+        @Override
+        public String check(HeapView heap) {
+            return real.check(heap);
         }
     }
 

@@ -195,16 +195,17 @@ public interface KernelHeap {
     StrategySwap lastSwap();
 
     /**
-     * One change of placement strategy, after K42's hot swap: new calls are held off, calls in
-     * flight finish (quiesce), the old index is dropped and the new one rebuilt from the free
-     * blocks (rebuild), calls resume.
+     * One change of placement strategy, after K42's hot swap: the new strategy builds its index
+     * from a snapshot of the free blocks while calls go on (rebuild); then new calls are held off,
+     * the call in flight finishes (quiesce), the new strategy catches up with the changes since the
+     * snapshot and serves, and calls resume.
      *
      * @param from          the strategy serving before
      * @param to            the strategy serving after
      * @param reason        why: chosen, installed, left, failed (with the failure)
-     * @param quiesceNanos  from the request until no call was in flight
-     * @param rebuildNanos  detach of the old index plus attach of the new one
-     * @param pauseNanos    how long calls were held off: quiesce plus rebuild
+     * @param quiesceNanos  from closing the gate until no call was in flight
+     * @param rebuildNanos  getting the new strategy and building its index, while calls went on
+     * @param pauseNanos    how long calls were held off: quiesce plus catching up
      * @param freeBlocks    free blocks the new strategy indexed
      */
     record StrategySwap(String from, String to, String reason, long quiesceNanos, long rebuildNanos, long pauseNanos,
