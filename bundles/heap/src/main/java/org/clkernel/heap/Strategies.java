@@ -322,7 +322,7 @@ final class Strategies {
         last = new StrategySwap(src.name(), BUILTIN.name(), why, 0, rebuildNanos, rebuildNanos, blocks.freeMap().count());
         if (select() != BUILTIN) {
             // the next best-ranked takes over greedily, as a swap of its own once this call is over
-            String after = src.name() + " failed";
+            String after = src.name() + " failed (" + e.getMessage() + ")";
             rebinder.execute(() -> reselect(after));
         }
     }

@@ -171,7 +171,7 @@ class StrategySwapTest {
             Thread.onSpinWait();
         }
         assertEquals("best-fit", heap.strategy(), "the next best-ranked takes over from first fit");
-        assertEquals("bad failed", heap.lastSwap().reason());
+        assertEquals("bad failed (index full)", heap.lastSwap().reason());
         assertEquals(a, heap.kmalloc(64, 1), "best fit, rebuilt from the free blocks, finds the freed block");
         h.assertIntact();
     }
