@@ -4,19 +4,22 @@ import org.clkernel.api.heap.HeapView;
 import org.clkernel.api.heap.PlacementStrategy;
 
 /**
- * The built-in strategy: the first free block in address order that is large enough. It keeps no
- * index of its own: it searches the heap's {@link BlockMap} and reads sizes from the tags, and so
- * can never disagree with the heap. The fallback when no other strategy serves.
+ * The built-in strategy: the first free block in address order that is large enough (but the
+ * wilderness, as for every strategy). It keeps no index of its own: it searches the heap's
+ * {@link BlockMap} and reads sizes from the tags, and so can never disagree with the heap. The
+ * fallback when no other strategy serves.
  */
 final class FirstFit implements PlacementStrategy {
     static final String NAME = "first-fit";
 
     private final BlockMap free;
     private final BlockTags tags;
+    private final HeapBlocks heap;
 
-    FirstFit(BlockMap free, BlockTags tags) {
+    FirstFit(BlockMap free, BlockTags tags, HeapBlocks heap) {
         this.free = free;
         this.tags = tags;
+        this.heap = heap;
     }
 
     @Override
@@ -41,8 +44,9 @@ final class FirstFit implements PlacementStrategy {
 
     @Override
     public long find(long size) {
+        long top = heap.wilderness();
         for (long b = free.next(0); b >= 0; b = free.next(b + size(b))) {
-            if (size(b) >= size) {
+            if (b != top && size(b) >= size) {
                 return b;
             }
         }

@@ -354,6 +354,12 @@ final class Heap {
         return control.top();
     }
 
+    /** The end of the last block that is not free: the top without its free tail. */
+    long extent() {
+        long epilogue = control.epilogue();
+        return tags.prevAllocated(epilogue) ? epilogue : epilogue - tags.sizeBefore(epilogue);
+    }
+
     // ---- validation ------------------------------------------------------------------------------
 
     /**

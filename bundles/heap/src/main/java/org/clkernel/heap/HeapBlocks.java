@@ -30,6 +30,13 @@ final class HeapBlocks implements HeapView {
     private long[] changes = new long[0];
     private int changed;
     private boolean logging;
+    /**
+     * The free block before the epilogue, kept out of the strategies' sight and used only when no
+     * other free block fits (the heap grows from it): "wilderness preservation" (Korn and Vo 1985;
+     * Wilson et al. 1995, 3.5), so that small blocks do not settle at the top, where a block can
+     * grow in place and the heap can grow without a hole. 0 when the last block is not free.
+     */
+    private long wilderness;
     private FailureListener failed = (s, e, nanos) -> {
     };
 
@@ -43,7 +50,7 @@ final class HeapBlocks implements HeapView {
         this.tags = tags;
         this.control = control;
         this.m = m;
-        this.builtin = new FirstFit(free, tags);
+        this.builtin = new FirstFit(free, tags, this);
         this.strategy = builtin;
     }
 
@@ -83,7 +90,7 @@ final class HeapBlocks implements HeapView {
      * from now on every change is logged until {@link #adopt} or {@link #dropLog}.
      */
     HeapView snapshot() {
-        long n = free.count();
+        long n = free.count() - (wilderness != 0 ? 1 : 0);
         long[] at = new long[(int) n];
         long[] size = new long[(int) n];
         int[] i = {0};
@@ -209,6 +216,10 @@ final class HeapBlocks implements HeapView {
 
     private void used(long b, long size) {
         free.remove(b, size);
+        if (b == wilderness) {
+            wilderness = 0;
+            return;
+        }
         if (logging) {
             log(b, -1);
         }
@@ -222,6 +233,10 @@ final class HeapBlocks implements HeapView {
 
     private void freed(long b, long size) {
         free.add(b, size);
+        if (b + size == control.epilogue()) {
+            wilderness = b;
+            return;
+        }
         if (logging) {
             log(b, size);
         }
@@ -255,6 +270,9 @@ final class HeapBlocks implements HeapView {
         if (!free.contains(b)) {
             return tags.canaryOk(b) && tags.allocated(b) ? "a used block" : "not the start of a free block";
         }
+        if (b == wilderness) {
+            return "the top block, which the heap keeps out of the strategies' sight";
+        }
         long have = tags.size(b);
         return have < size ? "too small (" + have + " bytes)" : null;
     }
@@ -263,21 +281,32 @@ final class HeapBlocks implements HeapView {
     public void forEachFree(FreeBlockVisitor visitor) {
         for (long b = free.next(0); b >= 0;) {
             long size = tags.size(b);
-            visitor.visit(b, size);
+            if (b != wilderness) {
+                visitor.visit(b, size);
+            }
             b = free.next(b + size);
         }
+    }
+
+    /** The free block at the top of the heap, which strategies do not see, or 0. */
+    long wilderness() {
+        return wilderness;
     }
 
     /** Rebuilds both block maps from the tags: the walk a heap instance makes when it attaches. */
     void rebuildFreeMap(BlockVisitor alsoVisit) {
         free.clear();
         allocated.clear();
+        wilderness = 0;
         long end = control.epilogue();
         for (long b = HeapControl.FIRST_BLOCK; b < end;) {
             int word = tags.word(b);
             long size = BlockTags.size(word);
             if ((word & BlockTags.ALLOCATED) == 0) {
                 free.add(b, size);
+                if (b + size == end) {
+                    wilderness = b;
+                }
             } else {
                 allocated.add(b, 0);
                 alsoVisit.visit(b, word);
@@ -356,13 +385,16 @@ final class HeapBlocks implements HeapView {
 
     /**
      * Resizes an allocated block to {@code size} bytes in place, taking in the free block after it
-     * when that is needed and enough.
+     * when that is needed and enough, and growing the heap first when the block is the last one.
      *
      * @return whether it could
      */
     boolean resize(long b, long size, long requested) {
         long have = tags.size(b);
         long next = b + have;
+        if (have < size && lastBeforeTop(b, next) && grow(size - have) == 0) {
+            return false;
+        }
         if (have < size) {
             if (tags.allocated(next)) {
                 return false;
@@ -383,6 +415,20 @@ final class HeapBlocks implements HeapView {
             tags.resizeUsed(b, have, requested);
         }
         return true;
+    }
+
+    /**
+     * Whether the block at {@code b}, which ends at {@code next}, is the last one, with at most a
+     * free block between it and the epilogue, and that free block too small for the growth: then
+     * the heap grows under it instead of the block moving (a buffer at the top grows in place).
+     */
+    private boolean lastBeforeTop(long b, long next) {
+        long epilogue = control.epilogue();
+        if (next == epilogue) {
+            return true;
+        }
+        int word = tags.word(next);
+        return (word & BlockTags.ALLOCATED) == 0 && next + BlockTags.size(word) == epilogue;
     }
 
     /**

@@ -73,9 +73,14 @@ final class ScratchHeap implements ReplayTarget {
         return heap.top() - BlockTags.HEADER;
     }
 
+    /**
+     * The bytes the heap needs: from the first block to the end of the last block that is not free,
+     * as malloc-lab measures a heap grown by sbrk; the free tail of the last mapped page is not
+     * counted (the heap maps whole pages, which would weigh on small traces).
+     */
     @Override
     public long heapBytes() {
-        return heap.top() - HeapControl.FIRST_BLOCK;
+        return heap.extent() - HeapControl.FIRST_BLOCK;
     }
 
     @Override

@@ -55,11 +55,14 @@ class KernelHeapTest {
         for (int i = 1; i < blocks.size(); i += 2) {
             h.heap.kfree(blocks.get(i));
         }
-        List<long[]> free = new ArrayList<>();
-        Heap.attach(h.memory, System::currentTimeMillis).blocks().forEachFree((address, size) -> free.add(new long[] {address, size}));
-        assertEquals(1, free.size());
-        assertEquals(HeapControl.FIRST_BLOCK, free.get(0)[0]);
-        assertEquals(h.heap.stats().heapBytes() - BlockTags.HEADER, free.get(0)[1]);
+        HeapBlocks again = Heap.attach(h.memory, System::currentTimeMillis).blocks();
+        assertEquals(HeapControl.FIRST_BLOCK, again.wilderness(), "one free block, the whole heap, kept at the top");
+        List<long[]> seen = new ArrayList<>();
+        again.forEachFree((address, size) -> seen.add(new long[] {address, size}));
+        assertEquals(0, seen.size(), "strategies do not see the wilderness");
+        HeapStats stats = h.heap.stats();
+        assertEquals(1, stats.freeBlocks());
+        assertEquals(stats.heapBytes() - BlockTags.HEADER, stats.largestFree());
         h.assertIntact();
     }
 
@@ -257,5 +260,27 @@ class KernelHeapTest {
             Thread.sleep(10);
         }
         assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("heap clock")));
+    }
+
+    @Test
+    void kreallocOfTheLastBlockGrowsTheHeapUnderIt() {
+        h.heap.kmalloc(100, 1);
+        long last = h.heap.kmalloc(3000, 1);
+        h.fill(last, 3000, 0x77);
+        assertEquals(last, h.heap.krealloc(last, 20_000, 1), "the heap grew under the block");
+        h.assertFilled(last, 3000, 0x77);
+        h.assertIntact();
+    }
+
+    @Test
+    void theWildernessServesOnlyWhenNoOtherFreeBlockFits() {
+        KernelHeapService heap = BootedHeap.withoutQuarantine().heap;
+        Installed.install(heap, "best-fit", 10, org.clkernel.heap.bestfit.BestFitStrategy::new);
+        long a = heap.kmalloc(1000, 1);
+        heap.kmalloc(64, 1);
+        heap.kmalloc(2700, 1); // leaves a free top of 264 bytes in the first page
+        heap.kfree(a);
+        assertEquals(a, heap.kmalloc(150, 1), "best fit would have taken the smaller top block; the hole serves");
+        assertTrue(heap.check().isOk(), heap.check().toString());
     }
 }
