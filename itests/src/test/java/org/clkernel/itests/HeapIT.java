@@ -3,6 +3,8 @@ package org.clkernel.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.Hashtable;
+
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -21,6 +23,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -44,6 +47,9 @@ public class HeapIT {
 
     @Inject
     KernelHeap kernelHeap;
+
+    @Inject
+    ConfigurationAdmin configurationAdmin;
 
     private ShellSession shell;
 
@@ -75,6 +81,26 @@ public class HeapIT {
         ShellSession.Output again = shell.run("heap:free " + address);
         assertEquals("", again.out());
         assertEquals(1, again.errLines().size());
+    }
+
+    @Test
+    public void theConfiguredStrategyAndChecksTakeEffectLive() throws Exception {
+        Eventually.awaitTrue("tlsf, the best ranked, in use", () -> kernelHeap.strategy().equals("tlsf"));
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("strategy", "next-fit");
+        properties.put("quarantine.bytes", "1024");
+        properties.put("zero.on.free", "false");
+        configurationAdmin.getConfiguration("org.clkernel.heap", "?").update(properties);
+        Eventually.awaitTrue("next-fit configured", () -> kernelHeap.strategy().equals("next-fit"));
+        Eventually.awaitTrue("the checks configured", () -> kernelHeap.checks().quarantineBytes() == 1024
+                && !kernelHeap.checks().zeroOnFree());
+        assertTrue(kernelHeap.lastSwap().reason(), kernelHeap.lastSwap().reason().contains("next-fit configured"));
+        assertTrue(shell.ok("heap:stats").out().contains("checks     canary on, poison on, zero on free off"));
+        String map = shell.ok("heap:map").out();
+        assertTrue(map, map.contains("one character = "));
+        assertTrue(shell.ok("heap:actors").out().startsWith("id"));
+        ShellSession.Output bad = shell.run("heap:alloc --align 48 64");
+        assertEquals(1, bad.errLines().size());
     }
 
     @Test
