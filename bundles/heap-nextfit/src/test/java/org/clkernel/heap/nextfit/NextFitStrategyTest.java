@@ -121,28 +121,4 @@ class NextFitStrategyTest {
         assertEquals(0x2000L, s.find(300));
         assertNull(s.check(view));
     }
-
-    @Test
-    void theCheckNamesAHeapBlockTheIndexMisses() {
-        NextFitStrategy s = attached();
-        s.blockUsed(0x3000L);
-        assertEquals("block 0x3000 of 128 bytes is not indexed", s.check(view));
-    }
-
-    @Test
-    void theCheckNamesAnIndexedBlockTheHeapDoesNotList() {
-        NextFitStrategy s = attached();
-        s.blockFreed(0x5000L, 32);
-        assertEquals("block 0x5000 of 32 bytes is indexed but not free in the heap", s.check(view));
-        s.blockUsed(0x5000L);
-        s.blockFreed(0x800L, 32);
-        assertEquals("block 0x800 of 32 bytes is indexed but not free in the heap", s.check(view));
-    }
-
-    @Test
-    void theCheckNamesABlockIndexedWithTheWrongSize() {
-        NextFitStrategy s = attached();
-        s.blockFreed(0x1000L, 72);
-        assertEquals("block 0x1000 is indexed with size 72, the heap says 256", s.check(view));
-    }
 }

@@ -112,25 +112,4 @@ class SegregatedFitStrategyTest {
         assertEquals(0, s.find(8));
         assertNull(s.check(v -> { }));
     }
-
-    @Test
-    void theCheckNamesAHeapBlockTheIndexMisses() {
-        SegregatedFitStrategy s = attached();
-        s.blockUsed(0x4000L);
-        assertEquals("block 0x4000 of 1000 bytes is not indexed", s.check(view));
-    }
-
-    @Test
-    void theCheckNamesAnIndexedBlockTheHeapDoesNotList() {
-        SegregatedFitStrategy s = attached();
-        s.blockFreed(0x800L, 32);
-        assertEquals("block 0x800 of 32 bytes is indexed but not free in the heap", s.check(view));
-    }
-
-    @Test
-    void theCheckNamesABlockIndexedWithTheWrongSize() {
-        SegregatedFitStrategy s = attached();
-        s.blockFreed(0x2000L, 104);
-        assertEquals("block 0x2000 is indexed with size 104, the heap says 96", s.check(view));
-    }
 }
