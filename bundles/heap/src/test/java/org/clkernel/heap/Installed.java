@@ -16,6 +16,11 @@ final class Installed implements ComponentServiceObjects<PlacementStrategy> {
         this.make = make;
     }
 
+    /** A strategy service that makes a fresh instance per get, not registered anywhere. */
+    static Installed of(Supplier<PlacementStrategy> make) {
+        return new Installed(make);
+    }
+
     /** Registers a strategy with the heap, as the bind of its reference does. */
     static Installed install(KernelHeapService heap, String name, int ranking, Supplier<PlacementStrategy> make) {
         Installed i = new Installed(make);

@@ -19,8 +19,6 @@ import org.clkernel.heap.bestfit.BestFitStrategy;
 import org.clkernel.heap.tlsf.TlsfStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.ServiceReference;
-import org.osgi.service.component.ComponentServiceObjects;
 
 /** Replays of generated traces on the scratch heap, the kernel heap's code on arrays. */
 class ReplayServiceTest {
@@ -30,21 +28,7 @@ class ReplayServiceTest {
     private final ReplayService replayer = new ReplayService();
 
     private void install(String name, int ranking, Supplier<PlacementStrategy> make) {
-        replayer.addStrategy(new ComponentServiceObjects<>() {
-            @Override
-            public PlacementStrategy getService() {
-                return make.get();
-            }
-
-            @Override
-            public void ungetService(PlacementStrategy service) {
-            }
-
-            @Override
-            public ServiceReference<PlacementStrategy> getServiceReference() {
-                return null;
-            }
-        }, Map.of(PlacementStrategy.NAME, name, "service.ranking", ranking));
+        replayer.addStrategy(Installed.of(make), Map.of(PlacementStrategy.NAME, name, "service.ranking", ranking));
     }
 
     private Path trace(String family, int operations) throws IOException {
