@@ -1,0 +1,13 @@
+/**
+ * The slab allocator, after Bonwick (USENIX Summer 1994): named caches of objects of one size,
+ * carved from slabs of contiguous frames, and the {@code kmalloc-8} to {@code kmalloc-8192} caches.
+ *
+ * <p>1.0.0: creating and finding caches, allocating and freeing objects, statistics in the columns
+ * of Linux's {@code /proc/slabinfo}, reaping empty slabs, the integrity check.
+ */
+@Export
+@Version("1.0.0")
+package org.clkernel.api.slab;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
