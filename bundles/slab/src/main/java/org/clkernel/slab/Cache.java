@@ -1,0 +1,392 @@
+package org.clkernel.slab;
+
+import static org.clkernel.api.paging.KernelLayout.DIRECT_MAP;
+import static org.clkernel.slab.SlabHeader.DEPTH;
+import static org.clkernel.slab.SlabHeader.EMPTY;
+import static org.clkernel.slab.SlabHeader.FULL;
+import static org.clkernel.slab.SlabHeader.IN_USE;
+import static org.clkernel.slab.SlabHeader.LIST;
+import static org.clkernel.slab.SlabHeader.NEXT;
+import static org.clkernel.slab.SlabHeader.PARTIAL;
+import static org.clkernel.slab.SlabHeader.PREV;
+
+import java.util.Arrays;
+
+import org.clkernel.api.machine.PhysicalMemory;
+import org.clkernel.api.physical.FrameAllocator;
+import org.clkernel.api.physical.Gfp;
+import org.clkernel.api.slab.SlabCache;
+import org.clkernel.api.slab.SlabCacheStats;
+
+/**
+ * One cache: its descriptor in the cache table and its slabs, on three lists (empty, partial,
+ * full) as Bonwick keeps them, so that allocation takes a partial slab first and reaping finds the
+ * empty ones at once. The list heads and counters are mirrored in Java fields and written through
+ * to the descriptor; a new instance loads them from RAM.
+ *
+ * <p>Every method that reads or changes the slabs runs under the allocator's lock.
+ */
+final class Cache implements SlabCache {
+    static final byte POISON = 0x6B;
+    static final byte RED = (byte) 0xBB;
+    static final long RED_WORD = 0xBBBBBBBBBBBBBBBBL;
+
+    private final SlabService owner;
+    private final PhysicalMemory ram;
+    final int index;
+    final long descriptor;
+    final String name;
+    final Geometry g;
+    private final int askedAlign;
+    private final long[] heads = new long[3];
+    private final int[] counts = new int[3];
+    private long active;
+    private long total;
+    /** The poison pattern, one object long, and a buffer to read an object into. */
+    private final byte[] poison;
+    private final byte[] scratch;
+
+    private Cache(SlabService owner, int index, long descriptor, String name, Geometry g, int askedAlign) {
+        this.owner = owner;
+        this.ram = owner.ram();
+        this.index = index;
+        this.descriptor = descriptor;
+        this.name = name;
+        this.g = g;
+        this.askedAlign = askedAlign;
+        this.poison = new byte[g.objectSize()];
+        Arrays.fill(poison, POISON);
+        this.scratch = new byte[g.objectSize()];
+    }
+
+    /** Writes a new descriptor, whose 128 bytes must be zero. */
+    static Cache format(SlabService owner, int index, long descriptor, String name, int objectSize, int align) {
+        Geometry g = Geometry.of(objectSize, align);
+        PhysicalMemory ram = owner.ram();
+        ram.write32(descriptor + CacheTable.D_SIZE, g.objectSize());
+        ram.write32(descriptor + CacheTable.D_ALIGN, g.align());
+        ram.write32(descriptor + CacheTable.D_STRIDE, g.stride());
+        ram.write32(descriptor + CacheTable.D_FIRST, g.first());
+        ram.write32(descriptor + CacheTable.D_PER_SLAB, g.perSlab());
+        ram.write32(descriptor + CacheTable.D_ORDER, g.order());
+        ram.write32(descriptor + CacheTable.D_ASKED_ALIGN, align);
+        byte[] ascii = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ram.write(descriptor + CacheTable.D_NAME, ascii, 0, ascii.length);
+        ram.write32(descriptor + CacheTable.D_STATE, 1);
+        return new Cache(owner, index, descriptor, name, g, align);
+    }
+
+    /** The cache a descriptor in RAM describes, its counters loaded. */
+    static Cache load(SlabService owner, int index, long descriptor) {
+        PhysicalMemory ram = owner.ram();
+        byte[] raw = new byte[CacheTable.NAME_BYTES];
+        ram.read(descriptor + CacheTable.D_NAME, raw, 0, raw.length);
+        int length = 0;
+        while (length < raw.length && raw[length] != 0) {
+            length++;
+        }
+        String name = new String(raw, 0, length, java.nio.charset.StandardCharsets.US_ASCII);
+        Geometry g = new Geometry(ram.read32(descriptor + CacheTable.D_SIZE), ram.read32(descriptor + CacheTable.D_ALIGN),
+                ram.read32(descriptor + CacheTable.D_STRIDE), ram.read32(descriptor + CacheTable.D_FIRST),
+                ram.read32(descriptor + CacheTable.D_PER_SLAB), ram.read32(descriptor + CacheTable.D_ORDER));
+        Cache c = new Cache(owner, index, descriptor, name, g, ram.read32(descriptor + CacheTable.D_ASKED_ALIGN));
+        for (int list = 0; list < 3; list++) {
+            c.heads[list] = ram.read64(descriptor + CacheTable.D_HEADS + 8L * list);
+            c.counts[list] = ram.read32(descriptor + CacheTable.D_COUNTS + 4L * list);
+        }
+        c.active = ram.read64(descriptor + CacheTable.D_ACTIVE);
+        c.total = ram.read64(descriptor + CacheTable.D_TOTAL);
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int objectSize() {
+        return g.objectSize();
+    }
+
+    @Override
+    public int align() {
+        return g.align();
+    }
+
+    int askedAlign() {
+        return askedAlign;
+    }
+
+    long head(int list) {
+        return heads[list];
+    }
+
+    @Override
+    public long alloc() {
+        synchronized (owner.lock()) {
+            long slab = heads[PARTIAL];
+            if (slab == 0) {
+                slab = heads[EMPTY];
+            }
+            if (slab == 0) {
+                slab = grow();
+                if (slab == 0) {
+                    return 0;
+                }
+            }
+            return take(slab);
+        }
+    }
+
+    /** Hands out the object on top of a slab's free stack. */
+    private long take(long slab) {
+        int depth = ram.read32(slab + DEPTH);
+        int inUse = ram.read32(slab + IN_USE);
+        int i = depth > 0 && depth <= g.perSlab() ? ram.read16(slab + g.stack() + 2L * (depth - 1)) : -1;
+        if (i < 0 || i >= g.perSlab() || allocated(slab, i)) {
+            throw new IllegalStateException(String.format(
+                    "cache %s: the free stack of slab 0x%x is broken; slab:check names the damage", name, slab));
+        }
+        ram.write32(slab + DEPTH, depth - 1);
+        setAllocated(slab, i, true);
+        ram.write32(slab + IN_USE, inUse + 1);
+        long object = slab + g.first() + (long) i * g.stride();
+        inspect(object);
+        int from = listOf(inUse);
+        int to = listOf(inUse + 1);
+        if (from != to) {
+            unlink(slab, from);
+            push(slab, to);
+        }
+        setActive(active + 1);
+        total++;
+        ram.write64(descriptor + CacheTable.D_TOTAL, total);
+        return DIRECT_MAP + object;
+    }
+
+    /** Reports broken poison or red zones of a free object about to be handed out, and repairs the red zones. */
+    private void inspect(long object) {
+        ram.read(object, scratch, 0, scratch.length);
+        int at = Arrays.mismatch(scratch, poison);
+        if (at >= 0) {
+            owner.finding(String.format("cache %s: object 0x%x was written after free: byte +%d is 0x%02x, not 0x6b",
+                    name, DIRECT_MAP + object, at, scratch[at] & 0xFF));
+        }
+        String zone = redZones(object);
+        if (zone != null) {
+            owner.finding(String.format("cache %s: free object 0x%x: %s", name, DIRECT_MAP + object, zone));
+            ram.write64(object - Geometry.RED_ZONE, RED_WORD);
+            ram.write64(object + g.objectSize(), RED_WORD);
+        }
+    }
+
+    /** Null when both red zones of an object hold the pattern, else which one is broken. */
+    String redZones(long object) {
+        long before = ram.read64(object - Geometry.RED_ZONE);
+        if (before != RED_WORD) {
+            return String.format("the red zone before it is overwritten (0x%016x)", before);
+        }
+        long after = ram.read64(object + g.objectSize());
+        if (after != RED_WORD) {
+            return String.format("the red zone after it is overwritten (0x%016x)", after);
+        }
+        return null;
+    }
+
+    /** The offset of the first byte of a free object that is not poison, or -1. */
+    int poisonBroken(long object) {
+        ram.read(object, scratch, 0, scratch.length);
+        return Arrays.mismatch(scratch, poison);
+    }
+
+    @Override
+    public void free(long address) {
+        synchronized (owner.lock()) {
+            long pa = address - DIRECT_MAP;
+            Cache holder = null;
+            long slab = 0;
+            if (pa >= 0 && address < DIRECT_MAP + org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) {
+                slab = owner.slabOf(pa);
+                holder = slab == 0 ? null : owner.cacheOf(slab);
+            }
+            if (holder == null) {
+                throw refused(address, "the address is not in any slab");
+            }
+            if (holder != this) {
+                throw refused(address, "the object belongs to cache " + holder.name);
+            }
+            long offset = pa - slab - g.first();
+            if (offset < 0) {
+                throw refused(address, String.format("the address is in the header of slab 0x%x, not an object", DIRECT_MAP + slab));
+            }
+            int i = (int) (offset / g.stride());
+            if (i >= g.perSlab() || offset % g.stride() != 0) {
+                throw refused(address, String.format("not the start of an object (the nearest object before it starts at 0x%x)",
+                        DIRECT_MAP + slab + g.first() + (long) Math.min(i, g.perSlab() - 1) * g.stride()));
+            }
+            if (!allocated(slab, i)) {
+                throw refused(address, "the object is already free (a double free)");
+            }
+            String zone = redZones(pa);
+            if (zone != null) {
+                throw refused(address, zone + "; the object stays allocated");
+            }
+            int inUse = ram.read32(slab + IN_USE);
+            int depth = ram.read32(slab + DEPTH);
+            ram.write(pa, poison, 0, poison.length);
+            setAllocated(slab, i, false);
+            ram.write16(slab + g.stack() + 2L * depth, i);
+            ram.write32(slab + DEPTH, depth + 1);
+            ram.write32(slab + IN_USE, inUse - 1);
+            int from = listOf(inUse);
+            int to = listOf(inUse - 1);
+            if (from != to) {
+                unlink(slab, from);
+                push(slab, to);
+            }
+            setActive(active - 1);
+        }
+    }
+
+    private IllegalArgumentException refused(long address, String why) {
+        return new IllegalArgumentException(String.format("free of 0x%x in cache %s: %s", address, name, why));
+    }
+
+    @Override
+    public SlabCacheStats stats() {
+        synchronized (owner.lock()) {
+            long slabs = (long) counts[EMPTY] + counts[PARTIAL] + counts[FULL];
+            return new SlabCacheStats(name, active, slabs * g.perSlab(), g.objectSize(), g.perSlab(), g.frames(),
+                    slabs - counts[EMPTY], slabs);
+        }
+    }
+
+    @Override
+    public boolean owns(long address) {
+        long pa = address - DIRECT_MAP;
+        if (pa < 0 || address >= DIRECT_MAP + org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) {
+            return false;
+        }
+        synchronized (owner.lock()) {
+            long slab = owner.slabOf(pa);
+            return slab != 0 && owner.cacheOf(slab) == this;
+        }
+    }
+
+    /** Gives the empty slabs back to the frame allocator. @return frames given back */
+    long reap() {
+        long frames = 0;
+        while (heads[EMPTY] != 0) {
+            long slab = heads[EMPTY];
+            unlink(slab, EMPTY);
+            ram.write32(slab, 0);
+            owner.forget(slab);
+            owner.frames().free(slab >>> 12, g.order(), FrameAllocator.KERNEL);
+            frames += g.frames();
+        }
+        return frames;
+    }
+
+    /** A new empty slab, from the frame allocator (after reaping the other caches if it has none), or 0. */
+    private long grow() {
+        FrameAllocator frames = owner.frames();
+        long pfn = frames.allocate(g.order(), FrameAllocator.KERNEL, Gfp.NONE);
+        if (pfn < 0 && owner.reapAll() > 0) {
+            pfn = frames.allocate(g.order(), FrameAllocator.KERNEL, Gfp.NONE);
+        }
+        if (pfn < 0) {
+            return 0;
+        }
+        long slab = pfn << 12;
+        if (slab + g.slabBytes() > org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) {
+            frames.free(pfn, g.order(), FrameAllocator.KERNEL);
+            return 0;
+        }
+        int n = g.perSlab();
+        ram.write32(slab + SlabHeader.CACHE, index);
+        ram.write32(slab + IN_USE, 0);
+        ram.write32(slab + SlabHeader.DEPTH, n);
+        ram.write32(slab + 36, 0);
+        for (int w = 0; w < Geometry.bitmapWords(n); w++) {
+            ram.write64(slab + SlabHeader.BITMAP + 8L * w, 0);
+        }
+        byte[] stack = new byte[2 * n];
+        for (int d = 0; d < n; d++) {
+            int i = n - 1 - d;
+            stack[2 * d] = (byte) i;
+            stack[2 * d + 1] = (byte) (i >>> 8);
+        }
+        ram.write(slab + g.stack(), stack, 0, stack.length);
+        for (int i = 0; i < n; i++) {
+            long object = slab + g.first() + (long) i * g.stride();
+            ram.write64(object - Geometry.RED_ZONE, RED_WORD);
+            ram.write(object, poison, 0, poison.length);
+            ram.write64(object + g.objectSize(), RED_WORD);
+        }
+        ram.write32(slab, SlabHeader.MAGIC);
+        push(slab, EMPTY);
+        owner.remember(slab, this);
+        return slab;
+    }
+
+    boolean allocated(long slab, int i) {
+        return (ram.read64(slab + SlabHeader.BITMAP + 8L * (i >>> 6)) >>> (i & 63) & 1) != 0;
+    }
+
+    private void setAllocated(long slab, int i, boolean on) {
+        long word = slab + SlabHeader.BITMAP + 8L * (i >>> 6);
+        long bits = ram.read64(word);
+        ram.write64(word, on ? bits | 1L << (i & 63) : bits & ~(1L << (i & 63)));
+    }
+
+    int listOf(int inUse) {
+        return inUse == 0 ? EMPTY : inUse == g.perSlab() ? FULL : PARTIAL;
+    }
+
+    private void unlink(long slab, int list) {
+        long next = ram.read64(slab + NEXT);
+        long prev = ram.read64(slab + PREV);
+        if (prev == 0) {
+            setHead(list, next);
+        } else {
+            ram.write64(prev + NEXT, next);
+        }
+        if (next != 0) {
+            ram.write64(next + PREV, prev);
+        }
+        setCount(list, counts[list] - 1);
+    }
+
+    private void push(long slab, int list) {
+        long next = heads[list];
+        ram.write64(slab + NEXT, next);
+        ram.write64(slab + PREV, 0);
+        if (next != 0) {
+            ram.write64(next + PREV, slab);
+        }
+        ram.write32(slab + LIST, list);
+        setHead(list, slab);
+        setCount(list, counts[list] + 1);
+    }
+
+    private void setHead(int list, long slab) {
+        heads[list] = slab;
+        ram.write64(descriptor + CacheTable.D_HEADS + 8L * list, slab);
+    }
+
+    private void setCount(int list, int count) {
+        counts[list] = count;
+        ram.write32(descriptor + CacheTable.D_COUNTS + 4L * list, count);
+    }
+
+    private void setActive(long value) {
+        active = value;
+        ram.write64(descriptor + CacheTable.D_ACTIVE, value);
+    }
+
+    @Override
+    public String toString() {
+        return "slab cache " + name;
+    }
+}

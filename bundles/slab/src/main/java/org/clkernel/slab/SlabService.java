@@ -1,0 +1,258 @@
+package org.clkernel.slab;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import org.clkernel.api.CheckResult;
+import org.clkernel.api.machine.AnchorTable;
+import org.clkernel.api.machine.Machine;
+import org.clkernel.api.machine.PhysicalMemory;
+import org.clkernel.api.physical.FrameAllocator;
+import org.clkernel.api.physical.Gfp;
+import org.clkernel.api.slab.SlabAllocator;
+import org.clkernel.api.slab.SlabCache;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The slab allocator service. All its state is in emulated RAM: the {@link CacheTable} behind the
+ * anchor {@value CacheTable#ANCHOR}, and each slab's header, bitmap and free stack inside the
+ * slab's own frames. A new instance re-attaches to that state and keeps every cache and every live
+ * object; the Java objects (the caches' mirrors of their descriptors, the map from slab to cache)
+ * are caches of RAM, rebuilt on attach.
+ *
+ * <p>All calls are serialised on one lock.
+ */
+@Component(service = SlabAllocator.class, immediate = true)
+public final class SlabService implements SlabAllocator {
+    static final int MAX_FINDINGS = 64;
+
+    private final Object lock = new Object();
+    private final PhysicalMemory ram;
+    private final FrameAllocator frames;
+    private final long table;
+    private final boolean attached;
+    private final List<Cache> caches = new ArrayList<>();
+    private final Map<String, Cache> byName = new HashMap<>();
+    /** Physical address of each slab to its cache: a cache of the caches' lists in RAM. */
+    private final Map<Long, Cache> slabs = new HashMap<>();
+    /** Bit k set when some cache has slabs of 2^k frames. */
+    private int orders;
+    private final ArrayDeque<String> findings = new ArrayDeque<>();
+
+    @Activate
+    public SlabService(@Reference(name = "machine") Machine machine, @Reference(name = "frames") FrameAllocator frames) {
+        this.ram = machine.physical();
+        this.frames = frames;
+        AnchorTable anchors = machine.anchors();
+        OptionalLong anchor = anchors.get(CacheTable.ANCHOR);
+        if (anchor.isPresent()) {
+            table = anchor.getAsLong();
+            FrameAllocator.Block block = frames.block(table >>> 12);
+            if (block == null || block.order() != CacheTable.ORDER || block.owner() != FrameAllocator.KERNEL
+                    || (table & 0xFFF) != 0 || ram.read32(table) != CacheTable.MAGIC
+                    || ram.read32(table + 4) != CacheTable.VERSION) {
+                throw new IllegalStateException(String.format(
+                        "the slab anchor points to 0x%x, where there is no slab cache table", table));
+            }
+            attached = true;
+            attach();
+        } else {
+            long pfn = frames.allocate(CacheTable.ORDER, FrameAllocator.KERNEL, Gfp.ZERO);
+            if (pfn < 0) {
+                throw new IllegalStateException("no frames for the slab cache table");
+            }
+            table = pfn << 12;
+            ram.write32(table + 4, CacheTable.VERSION);
+            ram.write32(table, CacheTable.MAGIC);
+            attached = false;
+            anchors.put(CacheTable.ANCHOR, table);
+        }
+        for (int size = KMALLOC_MIN; size <= KMALLOC_MAX; size <<= 1) {
+            String name = "kmalloc-" + size;
+            if (!byName.containsKey(name)) {
+                create(name, size, Geometry.MIN_ALIGN);
+            }
+        }
+    }
+
+    /** Loads every descriptor and maps every slab on the caches' lists to its cache. */
+    private void attach() {
+        int used = ram.read32(table + CacheTable.USED);
+        for (int i = 0; i < Math.min(used, CacheTable.MAX_CACHES); i++) {
+            Cache c = Cache.load(this, i, CacheTable.descriptor(table, i));
+            caches.add(c);
+            byName.put(c.name, c);
+            Set<Long> seen = new HashSet<>();
+            for (int list = 0; list < 3; list++) {
+                for (long s = c.head(list); s != 0 && seen.add(s) && ram.read32(s) == SlabHeader.MAGIC;
+                        s = ram.read64(s + SlabHeader.NEXT)) {
+                    remember(s, c);
+                }
+            }
+        }
+    }
+
+    boolean attached() {
+        return attached;
+    }
+
+    Object lock() {
+        return lock;
+    }
+
+    PhysicalMemory ram() {
+        return ram;
+    }
+
+    FrameAllocator frames() {
+        return frames;
+    }
+
+    long table() {
+        return table;
+    }
+
+    List<Cache> cacheList() {
+        return caches;
+    }
+
+    void remember(long slab, Cache c) {
+        slabs.put(slab, c);
+        orders |= 1 << c.g.order();
+    }
+
+    void forget(long slab) {
+        slabs.remove(slab);
+    }
+
+    /** The slab whose frames hold a physical address, or 0. Slabs are naturally aligned buddy blocks. */
+    long slabOf(long pa) {
+        for (int k = 0, o = orders; o != 0; k++, o >>>= 1) {
+            if ((o & 1) != 0) {
+                long base = pa & -(4096L << k);
+                Cache c = slabs.get(base);
+                if (c != null && c.g.order() == k) {
+                    return base;
+                }
+            }
+        }
+        return 0;
+    }
+
+    Cache cacheOf(long slab) {
+        return slabs.get(slab);
+    }
+
+    void finding(String sentence) {
+        if (findings.size() == MAX_FINDINGS) {
+            findings.removeFirst();
+        }
+        findings.addLast(sentence);
+        ram.write64(table + CacheTable.FINDINGS, ram.read64(table + CacheTable.FINDINGS) + 1);
+    }
+
+    /** Findings ever made, as RAM counts them. */
+    long findingsCount() {
+        synchronized (lock) {
+            return ram.read64(table + CacheTable.FINDINGS);
+        }
+    }
+
+    @Override
+    public SlabCache create(String name, int objectSize, int align) {
+        String problem = nameProblem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (objectSize < 1 || objectSize > MAX_OBJECT_SIZE) {
+            throw new IllegalArgumentException("cache " + name + ": the object size must be 1 to " + MAX_OBJECT_SIZE
+                    + " bytes, not " + objectSize);
+        }
+        if (align < 1 || align > MAX_ALIGN || Integer.bitCount(align) != 1) {
+            throw new IllegalArgumentException("cache " + name + ": the alignment must be a power of two from 1 to "
+                    + MAX_ALIGN + ", not " + align);
+        }
+        synchronized (lock) {
+            if (byName.containsKey(name)) {
+                throw new IllegalArgumentException("a cache named " + name + " exists already");
+            }
+            if (caches.size() == CacheTable.MAX_CACHES) {
+                throw new IllegalStateException("the slab cache table is full: " + CacheTable.MAX_CACHES + " caches");
+            }
+            int index = caches.size();
+            long descriptor = CacheTable.descriptor(table, index);
+            ram.zero(descriptor, CacheTable.DESCRIPTOR);
+            Cache c = Cache.format(this, index, descriptor, name, objectSize, align);
+            ram.write32(table + CacheTable.USED, index + 1);
+            caches.add(c);
+            byName.put(name, c);
+            return c;
+        }
+    }
+
+    private static String nameProblem(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            return "a cache name must be 1 to " + MAX_NAME_LENGTH + " characters long";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch <= ' ' || ch > '~') {
+                return "a cache name must be printable ASCII without spaces: " + name.strip();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Optional<SlabCache> cache(String name) {
+        synchronized (lock) {
+            return Optional.ofNullable(byName.get(name));
+        }
+    }
+
+    @Override
+    public List<SlabCache> caches() {
+        synchronized (lock) {
+            return List.copyOf(caches);
+        }
+    }
+
+    @Override
+    public long reap() {
+        synchronized (lock) {
+            return reapAll();
+        }
+    }
+
+    /** Reaps every cache; the caller holds the lock. */
+    long reapAll() {
+        long freed = 0;
+        for (Cache c : caches) {
+            freed += c.reap();
+        }
+        return freed;
+    }
+
+    @Override
+    public List<String> findings() {
+        synchronized (lock) {
+            return List.copyOf(findings);
+        }
+    }
+
+    @Override
+    public CheckResult check() {
+        synchronized (lock) {
+            return new SlabCheck(this).run();
+        }
+    }
+}
