@@ -208,7 +208,7 @@ final class Cache implements SlabCache {
             long slab = 0;
             if (pa >= 0 && address < DIRECT_MAP + org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) {
                 slab = owner.slabOf(pa);
-                holder = slab == 0 ? null : owner.cacheOf(slab);
+                holder = slab == 0 ? null : owner.cacheOfSlab(slab);
             }
             if (holder == null) {
                 throw refused(address, "the address is not in any slab");
@@ -270,7 +270,7 @@ final class Cache implements SlabCache {
         }
         synchronized (owner.lock()) {
             long slab = owner.slabOf(pa);
-            return slab != 0 && owner.cacheOf(slab) == this;
+            return slab != 0 && owner.cacheOfSlab(slab) == this;
         }
     }
 

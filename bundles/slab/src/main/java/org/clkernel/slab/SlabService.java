@@ -148,7 +148,7 @@ public final class SlabService implements SlabAllocator {
         return 0;
     }
 
-    Cache cacheOf(long slab) {
+    Cache cacheOfSlab(long slab) {
         return slabs.get(slab);
     }
 
@@ -223,6 +223,18 @@ public final class SlabService implements SlabAllocator {
     public List<SlabCache> caches() {
         synchronized (lock) {
             return List.copyOf(caches);
+        }
+    }
+
+    @Override
+    public Optional<SlabCache> cacheOf(long address) {
+        long pa = address - org.clkernel.api.paging.KernelLayout.DIRECT_MAP;
+        if (pa < 0 || pa >= org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) {
+            return Optional.empty();
+        }
+        synchronized (lock) {
+            long slab = slabOf(pa);
+            return slab == 0 ? Optional.empty() : Optional.of(cacheOfSlab(slab));
         }
     }
 

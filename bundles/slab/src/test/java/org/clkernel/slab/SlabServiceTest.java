@@ -327,4 +327,15 @@ class SlabServiceTest {
         assertEquals(String.format("cache kmalloc-64: partial slab 0x%x: its frames are not a kernel block of 1 frames",
                 a & ~0xFFFL), b.slab.check().firstProblem());
     }
+
+    @org.junit.jupiter.api.Test
+    void cacheOfFindsTheCacheOfAnyAddressInItsSlabs() {
+        var service = b.slab;
+        var cache = service.create("probe", 48, 8);
+        long a = cache.alloc();
+        org.junit.jupiter.api.Assertions.assertEquals(cache, service.cacheOf(a).orElseThrow());
+        org.junit.jupiter.api.Assertions.assertEquals(cache, service.cacheOf(a + 5).orElseThrow(), "inside an object too");
+        org.junit.jupiter.api.Assertions.assertTrue(service.cacheOf(0xD0000000L).isEmpty(), "the heap window is no slab");
+        org.junit.jupiter.api.Assertions.assertTrue(service.cacheOf(0xC0000000L).isEmpty(), "low memory is no slab");
+    }
 }

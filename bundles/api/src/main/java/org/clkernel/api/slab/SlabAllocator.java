@@ -45,6 +45,12 @@ public interface SlabAllocator {
     List<SlabCache> caches();
 
     /**
+     * The cache whose slab holds an address, as kfree finds it: empty for an address in no slab.
+     * The address need not be an object's start; {@link SlabCache#free} checks that.
+     */
+    Optional<SlabCache> cacheOf(long address);
+
+    /**
      * Gives every empty slab of every cache back to the frame allocator.
      *
      * @return the number of frames given back
