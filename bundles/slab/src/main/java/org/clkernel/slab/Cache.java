@@ -125,6 +125,7 @@ final class Cache implements SlabCache {
     @Override
     public long alloc() {
         synchronized (owner.lock()) {
+            owner.checkOpen();
             long slab = heads[PARTIAL];
             if (slab == 0) {
                 slab = heads[EMPTY];
@@ -203,6 +204,7 @@ final class Cache implements SlabCache {
     @Override
     public void free(long address) {
         synchronized (owner.lock()) {
+            owner.checkOpen();
             long pa = address - DIRECT_MAP;
             Cache holder = null;
             long slab = 0;
@@ -256,6 +258,7 @@ final class Cache implements SlabCache {
     @Override
     public SlabCacheStats stats() {
         synchronized (owner.lock()) {
+            owner.checkOpen();
             long slabs = (long) counts[EMPTY] + counts[PARTIAL] + counts[FULL];
             return new SlabCacheStats(name, active, slabs * g.perSlab(), g.objectSize(), g.perSlab(), g.frames(),
                     slabs - counts[EMPTY], slabs);
@@ -269,6 +272,7 @@ final class Cache implements SlabCache {
             return false;
         }
         synchronized (owner.lock()) {
+            owner.checkOpen();
             long slab = owner.slabOf(pa);
             return slab != 0 && owner.cacheOfSlab(slab) == this;
         }

@@ -20,6 +20,7 @@ import org.clkernel.api.slab.SlabAllocator;
 import org.clkernel.api.slab.SlabCache;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -47,6 +48,8 @@ public final class SlabService implements SlabAllocator {
     /** Bit k set when some cache has slabs of 2^k frames. */
     private int orders;
     private final ArrayDeque<String> findings = new ArrayDeque<>();
+    /** Set when the component goes: a new instance owns the RAM state from then on. */
+    private boolean closed;
 
     @Activate
     public SlabService(@Reference(name = "machine") Machine machine, @Reference(name = "frames") FrameAllocator frames) {
@@ -103,6 +106,24 @@ public final class SlabService implements SlabAllocator {
 
     boolean attached() {
         return attached;
+    }
+
+    /**
+     * The component goes (bundle stop or update): this instance and its caches refuse every call
+     * from now on, so that two instances never change the same RAM; the next instance re-attaches.
+     */
+    @Deactivate
+    void deactivate() {
+        synchronized (lock) {
+            closed = true;
+        }
+    }
+
+    /** Refuses a call on an instance that has gone; the caller holds the lock. */
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this slab allocator has stopped: get the SlabAllocator service again");
+        }
     }
 
     Object lock() {
@@ -163,6 +184,7 @@ public final class SlabService implements SlabAllocator {
     /** Findings ever made, as RAM counts them. */
     long findingsCount() {
         synchronized (lock) {
+            checkOpen();
             return ram.read64(table + CacheTable.FINDINGS);
         }
     }
@@ -182,6 +204,7 @@ public final class SlabService implements SlabAllocator {
                     + MAX_ALIGN + ", not " + align);
         }
         synchronized (lock) {
+            checkOpen();
             if (byName.containsKey(name)) {
                 throw new IllegalArgumentException("a cache named " + name + " exists already");
             }
@@ -215,6 +238,7 @@ public final class SlabService implements SlabAllocator {
     @Override
     public Optional<SlabCache> cache(String name) {
         synchronized (lock) {
+            checkOpen();
             return Optional.ofNullable(byName.get(name));
         }
     }
@@ -222,6 +246,7 @@ public final class SlabService implements SlabAllocator {
     @Override
     public List<SlabCache> caches() {
         synchronized (lock) {
+            checkOpen();
             return List.copyOf(caches);
         }
     }
@@ -233,6 +258,7 @@ public final class SlabService implements SlabAllocator {
             return Optional.empty();
         }
         synchronized (lock) {
+            checkOpen();
             long slab = slabOf(pa);
             return slab == 0 ? Optional.empty() : Optional.of(cacheOfSlab(slab));
         }
@@ -241,6 +267,7 @@ public final class SlabService implements SlabAllocator {
     @Override
     public long reap() {
         synchronized (lock) {
+            checkOpen();
             return reapAll();
         }
     }
@@ -257,6 +284,7 @@ public final class SlabService implements SlabAllocator {
     @Override
     public List<String> findings() {
         synchronized (lock) {
+            checkOpen();
             return List.copyOf(findings);
         }
     }
@@ -264,6 +292,7 @@ public final class SlabService implements SlabAllocator {
     @Override
     public CheckResult check() {
         synchronized (lock) {
+            checkOpen();
             return new SlabCheck(this).run();
         }
     }

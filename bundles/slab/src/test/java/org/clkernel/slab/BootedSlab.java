@@ -29,6 +29,7 @@ final class BootedSlab {
 
     /** A second instance on the same machine, as after the slab bundle is updated. */
     SlabService restart() {
+        slab.deactivate(); // as Declarative Services does before the new instance starts
         slab = new SlabService(machine, frames);
         return slab;
     }

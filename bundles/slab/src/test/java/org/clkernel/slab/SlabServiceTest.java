@@ -338,4 +338,18 @@ class SlabServiceTest {
         org.junit.jupiter.api.Assertions.assertTrue(service.cacheOf(0xD0000000L).isEmpty(), "the heap window is no slab");
         org.junit.jupiter.api.Assertions.assertTrue(service.cacheOf(0xC0000000L).isEmpty(), "low memory is no slab");
     }
+
+    @org.junit.jupiter.api.Test
+    void anInstanceThatHasGoneRefusesEveryCallAndTheNextOneCarriesOn() {
+        var old = b.slab;
+        var cache = old.create("gone", 32, 8);
+        long a = cache.alloc();
+        var again = b.restart();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, cache::alloc);
+        org.junit.jupiter.api.Assertions.assertEquals("this slab allocator has stopped: get the SlabAllocator service again",
+                e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> old.caches());
+        again.cache("gone").orElseThrow().free(a);
+        org.junit.jupiter.api.Assertions.assertTrue(again.check().isOk(), again.check().toString());
+    }
 }
