@@ -17,6 +17,7 @@ import org.clkernel.api.machine.AnchorTable;
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.FrameAllocator;
+import org.clkernel.api.slab.SlabAllocator;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -50,6 +51,7 @@ public final class KernelHeapService implements KernelHeap {
     public static final String PID = "org.clkernel.heap";
 
     private final Heap heap;
+    private final SmallObjects small;
     /** The clock thread this instance started, or null when it was given a clock. */
     private final Ticker ticker;
     private final boolean attached;
@@ -77,6 +79,7 @@ public final class KernelHeapService implements KernelHeap {
     KernelHeapService(Machine machine, FrameAllocator frames, VirtualMemory vm, Map<String, Object> configuration,
             Ticker ticker) {
         this.ticker = ticker;
+        this.small = new SmallObjects(machine.physical());
         try {
             this.heap = open(machine, frames, vm, ticker == null ? System::currentTimeMillis : ticker);
         } catch (RuntimeException e) {
@@ -129,6 +132,17 @@ public final class KernelHeapService implements KernelHeap {
         strategies.remove(objects);
     }
 
+    /** A slab allocator arrived: the kernel's small kmallocs come from its size classes. */
+    @Reference(name = "slab", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setSlab(SlabAllocator slab) {
+        small.use(slab);
+    }
+
+    public void unsetSlab(SlabAllocator slab) {
+        small.leave(slab);
+    }
+
     /** Sets the actor table the quotas come from (as DS does), or null for none. */
     public void setActors(ActorRegistry registry) {
         this.actors = registry;
@@ -171,8 +185,18 @@ public final class KernelHeapService implements KernelHeap {
         return kmalloc(size, owner, 0);
     }
 
+    /**
+     * The kernel's small kmallocs without a site come from the slab allocator's size classes while
+     * one runs ({@link SmallObjects}); everything else, and everything when none runs, from the heap.
+     */
     @Override
     public long kmalloc(long size, int owner, int site) {
+        if (owner == FrameAllocator.KERNEL && site == 0) {
+            long object = small.alloc(size);
+            if (object != 0) {
+                return object;
+            }
+        }
         gate.enter();
         synchronized (this) {
             return heap.allocate(size, owner, site);
@@ -189,6 +213,13 @@ public final class KernelHeapService implements KernelHeap {
 
     @Override
     public long kcalloc(long n, long size, int owner) {
+        if (owner == FrameAllocator.KERNEL && n >= 1 && size >= 1 && size <= 0xFFFFFFFFL / n) {
+            long object = small.alloc(n * size);
+            if (object != 0) {
+                small.zero(object, n * size);
+                return object;
+            }
+        }
         gate.enter();
         synchronized (this) {
             return heap.callocate(n, size, owner);
@@ -197,14 +228,51 @@ public final class KernelHeapService implements KernelHeap {
 
     @Override
     public long krealloc(long address, long size, int owner) {
+        if (SmallObjects.isSlabAddress(address)) {
+            return reallocateObject(address, size, owner);
+        }
         gate.enter();
         synchronized (this) {
             return heap.reallocate(address, size, owner);
         }
     }
 
+    /**
+     * Resizes a slab object: in place when it still fits its size class, else by a new block (from
+     * a slab cache or the heap), a copy and a free.
+     */
+    private long reallocateObject(long address, long size, int owner) {
+        Heap.checkOwner(owner);
+        if (size < 1) {
+            throw new IllegalArgumentException("krealloc: size " + size + " is below 1");
+        }
+        long have = small.usable("krealloc", address);
+        if (size <= have && owner == FrameAllocator.KERNEL) {
+            return address;
+        }
+        long moved = kmalloc(size, owner);
+        if (moved == 0) {
+            return 0;
+        }
+        byte[] bytes = new byte[(int) Math.min(have, size)];
+        small.read(address, bytes, bytes.length);
+        if (SmallObjects.isSlabAddress(moved)) {
+            small.write(moved, bytes, bytes.length);
+        } else {
+            synchronized (this) {
+                heap.memory().write(moved, bytes, 0, bytes.length);
+            }
+        }
+        small.free("krealloc", address);
+        return moved;
+    }
+
     @Override
     public void kfree(long address) {
+        if (SmallObjects.isSlabAddress(address)) {
+            small.free("kfree", address);
+            return;
+        }
         gate.enter();
         synchronized (this) {
             heap.free("kfree", address, -1);
@@ -231,6 +299,14 @@ public final class KernelHeapService implements KernelHeap {
     @Override
     public void actorFree(long address, int actor) {
         Heap.checkOwner(actor);
+        if (SmallObjects.isSlabAddress(address)) {
+            if (actor != FrameAllocator.KERNEL) {
+                throw new IllegalArgumentException(String.format(
+                        "actorFree(0x%x): a slab object belongs to the kernel, not %d", address, actor));
+            }
+            small.free("actorFree", address);
+            return;
+        }
         gate.enter();
         synchronized (this) {
             heap.free("actorFree", address, actor);
@@ -248,8 +324,13 @@ public final class KernelHeapService implements KernelHeap {
     }
 
     @Override
-    public synchronized long usableSize(long address) {
-        return heap.usable(address);
+    public long usableSize(long address) {
+        if (SmallObjects.isSlabAddress(address)) {
+            return small.usable("usableSize", address);
+        }
+        synchronized (this) {
+            return heap.usable(address);
+        }
     }
 
     @Override

@@ -113,7 +113,7 @@ public final class SlabService implements SlabAllocator {
      * from now on, so that two instances never change the same RAM; the next instance re-attaches.
      */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         synchronized (lock) {
             closed = true;
         }

@@ -8,6 +8,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * ({@link org.clkernel.api.paging.KernelLayout#HEAP_WINDOW}), 8-byte aligned, each owned by an
  * actor. The heap grows by mapping frames into the window when no free block fits.
  *
+ * <p>While a slab allocator runs, the kernel's small kmallocs without a site ({@code kmalloc(size,
+ * 0)}, {@code kcalloc(n, size, 0)}, up to 8192 bytes) come from its {@code kmalloc-N} caches, in
+ * the direct map; {@code kfree}, {@code krealloc} and {@code usableSize} take them too. When it goes,
+ * those sizes come from the heap again and the objects handed out stay allocated until it is back.
+ *
  * <p>Addresses are kernel virtual addresses (unsigned 32-bit values in a {@code long}). Running out
  * of memory is an ordinary result: {@code 0}. Bad arguments, an invalid pointer and a double free
  * are refused with {@link IllegalArgumentException}, one sentence, and no change to the heap.
