@@ -12,6 +12,7 @@ import org.apache.felix.service.command.annotations.GogoCommand;
 import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.ActorRegistry;
 import org.clkernel.api.heap.KernelHeap;
+import org.clkernel.api.slab.SlabAllocator;
 import org.clkernel.api.paging.VirtualMemory;
 import org.clkernel.api.physical.DetectedRegion;
 import org.clkernel.api.physical.FrameAllocator;
@@ -47,6 +48,9 @@ public class MemCommands {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile KernelHeap heap;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile SlabAllocator slab;
 
     @Descriptor("RAM size, usable memory, Multiboot information, anchor table, devices, contexts, and the usable regions the kernel detected with whatever it dropped or clipped")
     public Object info() {
@@ -170,7 +174,7 @@ public class MemCommands {
         });
     }
 
-    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table, page tables and swap map, kernel heap")
+    @Descriptor("integrity walk of every memory structure: anchor table, Multiboot information, frame allocator, actor table, page tables and swap map, kernel heap, slab caches")
     public Object check() {
         return Commands.run("mem:check", () -> {
             StringBuilder s = new StringBuilder();
@@ -191,6 +195,10 @@ public class MemCommands {
             KernelHeap h = heap;
             if (h != null) {
                 results.add(h.check());
+            }
+            SlabAllocator sl = slab;
+            if (sl != null) {
+                results.add(sl.check());
             }
             for (CheckResult r : results) {
                 s.append(r).append('\n');
