@@ -1,5 +1,8 @@
 package org.clkernel.itests;
 
+import static org.clkernel.itests.HeapWorker.awaitProgress;
+import static org.clkernel.itests.HeapWorker.operations;
+import static org.clkernel.itests.HeapWorker.stopAll;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
@@ -189,34 +192,6 @@ public class HeapLoadIT {
                 new HeapWorker("heap-load-2", heap, bytes, 2, MAX_LIVE, problems));
         workers.forEach(HeapWorker::start);
         return workers;
-    }
-
-    /**
-     * Waits, spinning, until the workers made a few more calls: each swap or bundle change then
-     * happens between heap calls of the load, not while it is idle. Fails when a worker died.
-     */
-    static void awaitProgress(List<HeapWorker> workers, Queue<String> problems) {
-        long target = operations(workers) + 4;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Eventually.TIMEOUT_MS);
-        while (operations(workers) < target) {
-            if (workers.stream().anyMatch(w -> !w.isAlive())) {
-                throw new AssertionError("a heap worker stopped: " + problems);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the heap workers made no progress within " + Eventually.TIMEOUT_MS + " ms");
-            }
-            Thread.yield();
-        }
-    }
-
-    static long operations(List<HeapWorker> workers) {
-        return workers.stream().mapToLong(HeapWorker::operations).sum();
-    }
-
-    static void stopAll(List<HeapWorker> workers) throws InterruptedException {
-        for (HeapWorker w : workers) {
-            w.stopAndJoin();
-        }
     }
 
     /**

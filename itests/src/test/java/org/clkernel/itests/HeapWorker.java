@@ -4,26 +4,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.clkernel.api.heap.KernelHeap;
 
 /**
- * A thread that keeps a set of live heap blocks and churns it: it allocates blocks of random sizes
- * and fills each with its own pattern, and frees random ones after checking their pattern. The
- * choices come from a seeded {@link Random}; what goes wrong is added to the shared problems.
+ * A thread that keeps a set of live blocks and churns it: it allocates blocks and fills each with
+ * its own pattern, and frees random ones after checking their pattern. The blocks come from an
+ * {@link Allocator}: the kernel heap (random sizes) or another allocator such as the slab caches.
+ * The choices come from a seeded {@link Random}; what goes wrong is added to the shared problems.
  *
  * <p>The live set belongs to the worker's thread until {@link #stopAndJoin} returns; after that
  * the test reads it to check and free what is left.
  */
 final class HeapWorker implements Runnable {
-    /** A block the worker holds: its pattern id, address and the size it asked for. */
-    record Block(long id, long address, int size) {
+    /**
+     * A block the worker holds: its pattern id, address, the size it asked for, and the pool it
+     * came from (a slab cache's name; empty for the heap).
+     */
+    record Block(long id, long address, int size, String pool) {
+    }
+
+    /** Where a worker's blocks come from; called on the worker's thread only. */
+    interface Allocator {
+        /** A new block with pattern id {@code id} (not yet filled), or null when no memory is left. */
+        Block allocate(Random random, long id);
+
+        void free(Block block);
     }
 
     static final int MAX_SIZE = 2000;
 
-    private final KernelHeap heap;
+    private final Allocator allocator;
     private final KernelBytes bytes;
     private final Random random;
     private final int maxLive;
@@ -37,7 +50,11 @@ final class HeapWorker implements Runnable {
     private long nextId;
 
     HeapWorker(String name, KernelHeap heap, KernelBytes bytes, long seed, int maxLive, Queue<String> problems) {
-        this.heap = heap;
+        this(name, kmalloc(heap), bytes, seed, maxLive, problems);
+    }
+
+    HeapWorker(String name, Allocator allocator, KernelBytes bytes, long seed, int maxLive, Queue<String> problems) {
+        this.allocator = allocator;
         this.bytes = bytes;
         this.random = new Random(seed);
         this.maxLive = maxLive;
@@ -93,16 +110,33 @@ final class HeapWorker implements Runnable {
         }
     }
 
+    /** Blocks of 1 to {@link #MAX_SIZE} bytes from kmalloc, freed with kfree. */
+    static Allocator kmalloc(KernelHeap heap) {
+        return new Allocator() {
+            @Override
+            public Block allocate(Random random, long id) {
+                int size = 1 + random.nextInt(MAX_SIZE);
+                long address = heap.kmalloc(size, 0);
+                return address == 0 ? null : new Block(id, address, size, "");
+            }
+
+            @Override
+            public void free(Block block) {
+                heap.kfree(block.address());
+            }
+        };
+    }
+
     private void allocate() {
-        int size = 1 + random.nextInt(MAX_SIZE);
-        long address = heap.kmalloc(size, 0);
-        if (address == 0) {
+        long id = firstId + nextId;
+        Block b = allocator.allocate(random, id);
+        if (b == null) {
             failedAllocations.incrementAndGet();
             return;
         }
-        long id = firstId + nextId++;
-        bytes.fill(address, size, id);
-        live.add(new Block(id, address, size));
+        nextId++;
+        bytes.fill(b.address(), b.size(), id);
+        live.add(b);
     }
 
     private void freeOne() {
@@ -115,6 +149,36 @@ final class HeapWorker implements Runnable {
             problems.add(String.format("%s: block 0x%x of %d bytes differs from its pattern at offset %d before its free",
                     thread.getName(), b.address(), b.size(), bad));
         }
-        heap.kfree(b.address());
+        allocator.free(b);
+    }
+
+    // ---- a group of workers -------------------------------------------------------------------
+
+    /**
+     * Waits, spinning, until the workers made a few more calls: each swap or bundle change then
+     * happens between calls of the load, not while it is idle. Fails when a worker died.
+     */
+    static void awaitProgress(List<HeapWorker> workers, Queue<String> problems) {
+        long target = operations(workers) + 4;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Eventually.TIMEOUT_MS);
+        while (operations(workers) < target) {
+            if (workers.stream().anyMatch(w -> !w.isAlive())) {
+                throw new AssertionError("a worker stopped: " + problems);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the workers made no progress within " + Eventually.TIMEOUT_MS + " ms");
+            }
+            Thread.yield();
+        }
+    }
+
+    static long operations(List<HeapWorker> workers) {
+        return workers.stream().mapToLong(HeapWorker::operations).sum();
+    }
+
+    static void stopAll(List<HeapWorker> workers) throws InterruptedException {
+        for (HeapWorker w : workers) {
+            w.stopAndJoin();
+        }
     }
 }

@@ -1,14 +1,18 @@
 package org.clkernel.itests;
 
+import java.util.function.LongUnaryOperator;
+
 import org.clkernel.api.machine.Machine;
 import org.clkernel.api.machine.PhysicalMemory;
+import org.clkernel.api.paging.KernelLayout;
 import org.clkernel.api.paging.VirtualMemory;
 
 /**
  * Reads and writes the bytes at kernel virtual addresses, such as the payload of a heap block,
  * the way a test can: each page's frame by a software walk of the kernel page tables, then the
  * physical memory. A range may span pages whose frames are anywhere, so it is split at pages.
- * Nothing is cached: a test sees the mapping as it is at each access.
+ * Nothing is cached: a test sees the mapping as it is at each access. {@link #directMap} instead
+ * reaches the direct map (slab objects) by subtracting its base, as the kernel does.
  *
  * <p>The pattern methods give every block its own bytes, so a block that was moved, overlapped or
  * handed out twice shows up as a mismatch.
@@ -17,12 +21,27 @@ final class KernelBytes {
     static final long PAGE = 4096;
     private static final int KERNEL = 0;
 
-    private final VirtualMemory vm;
+    private final LongUnaryOperator toPhysical;
     private final PhysicalMemory ram;
 
     KernelBytes(VirtualMemory vm, Machine machine) {
-        this.vm = vm;
+        this(machine, va -> vm.physical(KERNEL, va).orElseThrow(() -> new AssertionError(
+                String.format("kernel address 0x%x is not mapped", va))));
+    }
+
+    private KernelBytes(Machine machine, LongUnaryOperator toPhysical) {
+        this.toPhysical = toPhysical;
         this.ram = machine.physical();
+    }
+
+    /** Bytes at direct-map addresses: physical = address - {@link KernelLayout#DIRECT_MAP}, no page walk. */
+    static KernelBytes directMap(Machine machine) {
+        return new KernelBytes(machine, va -> {
+            if (va < KernelLayout.DIRECT_MAP || va >= KernelLayout.DIRECT_MAP + KernelLayout.DIRECT_MAP_MAX) {
+                throw new AssertionError(String.format("0x%x is not in the direct map", va));
+            }
+            return va - KernelLayout.DIRECT_MAP;
+        });
     }
 
     int read32(long va) {
@@ -85,8 +104,7 @@ final class KernelBytes {
 
     /** The physical address of a mapped kernel address; a test fails on an unmapped one. */
     long physical(long va) {
-        return vm.physical(KERNEL, va).orElseThrow(() -> new AssertionError(
-                String.format("kernel address 0x%x is not mapped", va)));
+        return toPhysical.applyAsLong(va);
     }
 
     /** Bytes from {@code va} up to the end of its page, at most {@code left}. */

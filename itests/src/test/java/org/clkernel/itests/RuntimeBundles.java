@@ -24,6 +24,7 @@ final class RuntimeBundles {
     static final String ACTOR = "org.clkernel.actor";
     static final String PAGING = "org.clkernel.paging";
     static final String HEAP = "org.clkernel.heap";
+    static final String SLAB = "org.clkernel.slab";
 
     /** Install order: libraries before the bundles that import them. */
     private static final String[] LIBRARIES = {
@@ -51,6 +52,11 @@ final class RuntimeBundles {
     static Option[] withHeap() {
         return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.nextfit", "org.clkernel.heap.bestfit",
                 "org.clkernel.heap.segfit", "org.clkernel.heap.tlsf", "org.clkernel.shell");
+    }
+
+    /** The default bundles and the slab allocator. */
+    static Option[] withSlab() {
+        return options(PHYSICAL, ACTOR, SLAB, "org.clkernel.shell");
     }
 
     /**
