@@ -55,6 +55,11 @@ final class RuntimeBundles {
     }
 
     /** The default bundles and the slab allocator. */
+    /** The heap with its strategy bundles and the slab allocator, whose size classes serve small kmallocs. */
+    static Option[] withHeapAndSlab() {
+        return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.tlsf", SLAB, "org.clkernel.shell");
+    }
+
     static Option[] withSlab() {
         return options(PHYSICAL, ACTOR, SLAB, "org.clkernel.shell");
     }

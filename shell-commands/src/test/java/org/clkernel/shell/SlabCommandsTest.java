@@ -182,4 +182,13 @@ class SlabCommandsTest {
                 "slab:check: usage: slab:check  (help slab:check describes it)"),
                 err.text().lines().toList());
     }
+
+    @Test
+    void memCheckWalksTheSlabCachesToo() {
+        MemCommands mem = new MemCommands();
+        mem.machine = machine;
+        mem.slab = service;
+        String report = (String) mem.check();
+        assertTrue(report.lines().anyMatch(l -> l.startsWith("slab") && l.contains(": ok")), report);
+    }
 }
