@@ -25,11 +25,29 @@ import org.clkernel.api.slab.SlabCacheStats;
  * to the descriptor; a new instance loads them from RAM.
  *
  * <p>Every method that reads or changes the slabs runs under the allocator's lock.
+ *
+ * <p>In front of the slabs is the magazine layer of Bonwick and Adams (USENIX 2001): {@link #alloc}
+ * pops a round from the calling thread's loaded magazine and {@link #free} pushes one, under only
+ * that thread's {@link CpuCache} lock. When the loaded magazine is empty (full) it is exchanged
+ * with the previous one if that is full (empty), else with a magazine from the {@link Depot}, and
+ * only when the depot has none does the thread take the allocator's lock and fill a magazine from
+ * the slabs; frees never reach the slabs but through a drain.
+ *
+ * <p>Checks on the fast path: a free still refuses, with the same sentence, an address that is not
+ * an object of this cache, a double free (from any thread: the {@link SlabTag} compare-and-set)
+ * and overwritten red zones; it fills the object with poison before it enters the magazine, so
+ * that every object a caller gets holds the poison. An allocation from a magazine compares only the
+ * object's first 8 bytes with the poison (where a stale list link or first field lands; a full
+ * compare costs a third of a 64-byte pair) and reports a write after free there as the slab layer
+ * does; a write further in is found by {@code check()}, which checks objects in magazines like
+ * free ones, and by the slab layer when the object comes back to it. Red zones of objects in
+ * magazines are looked at by {@code check()} and when the object is freed again.
  */
 final class Cache implements SlabCache {
     static final byte POISON = 0x6B;
     static final byte RED = (byte) 0xBB;
     static final long RED_WORD = 0xBBBBBBBBBBBBBBBBL;
+    static final long POISON_WORD = 0x6B6B6B6B6B6B6B6BL;
 
     private final SlabService owner;
     private final PhysicalMemory ram;
@@ -40,11 +58,18 @@ final class Cache implements SlabCache {
     private final int askedAlign;
     private final long[] heads = new long[3];
     private final int[] counts = new int[3];
+    /** Objects allocated in the slabs' bitmaps: held by callers or in magazines. */
     private long active;
     private long total;
     /** The poison pattern, one object long, and a buffer to read an object into. */
     private final byte[] poison;
     private final byte[] scratch;
+    final Depot depot = new Depot();
+    /** Rounds per magazine. */
+    final int magazineSize;
+    /** Clears the offset inside a slab from a physical address. */
+    private final long slabMask;
+    private final ThreadLocal<CpuCache> local;
 
     private Cache(SlabService owner, int index, long descriptor, String name, Geometry g, int askedAlign) {
         this.owner = owner;
@@ -57,6 +82,22 @@ final class Cache implements SlabCache {
         this.poison = new byte[g.objectSize()];
         Arrays.fill(poison, POISON);
         this.scratch = new byte[g.objectSize()];
+        this.magazineSize = magazineSize(g.objectSize());
+        this.slabMask = -(long) g.slabBytes();
+        this.local = ThreadLocal.withInitial(() -> {
+            CpuCache cc = new CpuCache(g.objectSize());
+            owner.register(this, cc);
+            return cc;
+        });
+    }
+
+    /**
+     * Rounds per magazine by object size. Bonwick and Adams grow the magazine size at run time
+     * when the depot lock is contended; here it is fixed: larger for small objects, whose
+     * allocation rate is highest, smaller for large ones, which would tie up much memory.
+     */
+    static int magazineSize(int objectSize) {
+        return objectSize <= 256 ? 32 : objectSize <= 2048 ? 16 : 4;
     }
 
     /** Writes a new descriptor, whose 128 bytes must be zero. */
@@ -124,24 +165,181 @@ final class Cache implements SlabCache {
 
     @Override
     public long alloc() {
+        CpuCache cc = local.get();
+        cc.lock();
+        try {
+            if (cc.dead) {
+                throw SlabService.stopped();
+            }
+            Magazine m = cc.loaded;
+            if (m == null || m.count == 0) {
+                m = reload(cc);
+                if (m == null) {
+                    return 0;
+                }
+            }
+            long round = m.rounds[--m.count];
+            long object = Magazine.address(round);
+            owner.tag(object & slabMask).handOut(Magazine.index(round));
+            int at = -1;
+            if (g.objectSize() < 8 || ram.read64(object) != POISON_WORD) {
+                ram.read(object, cc.scratch, 0, cc.scratch.length);
+                at = Arrays.mismatch(cc.scratch, poison);
+            }
+            if (at >= 0) {
+                synchronized (owner.lock()) {
+                    owner.finding(writtenAfterFree(object, at, cc.scratch[at]));
+                }
+            }
+            return DIRECT_MAP + object;
+        } finally {
+            cc.unlock();
+        }
+    }
+
+    /**
+     * A loaded magazine with rounds for a thread whose loaded magazine is empty: the previous one
+     * if it is full, else a full one from the depot, else one filled from the slabs; null when no
+     * memory is left. The caller holds the CpuCache's lock.
+     */
+    private Magazine reload(CpuCache cc) {
+        Magazine previous = cc.previous;
+        if (previous != null && previous.count > 0) {
+            cc.previous = cc.loaded;
+            cc.loaded = previous;
+            return previous;
+        }
+        Magazine full;
+        depot.lock.lock();
+        try {
+            full = depot.full.poll();
+            if (full != null) {
+                depot.rounds -= full.count;
+                if (previous != null) {
+                    depot.empty.push(previous);
+                }
+            }
+        } finally {
+            depot.lock.unlock();
+        }
+        if (full != null) {
+            cc.previous = cc.loaded;
+            cc.loaded = full;
+            return full;
+        }
+        Magazine m = cc.loaded != null ? cc.loaded : new Magazine(magazineSize);
         synchronized (owner.lock()) {
             owner.checkOpen();
+            fill(m);
+        }
+        cc.loaded = m;
+        return m.count > 0 ? m : null;
+    }
+
+    /**
+     * Fills an empty magazine from the slabs, one slab's objects at most beyond those already
+     * there, so that a fill never takes more than one new slab; the caller holds the lock. The
+     * round handed out first is the one the slab layer would have handed out first.
+     */
+    private void fill(Magazine m) {
+        long[] got = new long[magazineSize];
+        int n = 0;
+        while (m.count + n < magazineSize) {
             long slab = heads[PARTIAL];
             if (slab == 0) {
                 slab = heads[EMPTY];
             }
             if (slab == 0) {
+                if (n > 0) {
+                    break;
+                }
                 slab = grow();
                 if (slab == 0) {
-                    return 0;
+                    break;
                 }
             }
-            return take(slab);
+            int i = take(slab);
+            got[n++] = Magazine.round(slab + g.first() + (long) i * g.stride(), i);
+        }
+        for (int k = n - 1; k >= 0; k--) {
+            m.rounds[m.count++] = got[k];
         }
     }
 
-    /** Hands out the object on top of a slab's free stack. */
-    private long take(long slab) {
+    /**
+     * Returns the rounds of a magazine to their slabs; the caller holds the lock. They are
+     * poisoned already (a free poisons, a fill takes objects that are).
+     */
+    private void drain(Magazine m) {
+        if (m == null) {
+            return;
+        }
+        for (int k = m.count - 1; k >= 0; k--) {
+            long round = m.rounds[k];
+            long object = Magazine.address(round);
+            putBack(object & slabMask, Magazine.index(round));
+        }
+        m.count = 0;
+    }
+
+    /**
+     * Drains the depot and the threads' magazines into the slabs; the caller holds the lock. With
+     * {@code all} the caller holds every CpuCache lock too, and they die (deactivation); without,
+     * only the CpuCaches whose lock is free at once are drained.
+     */
+    void drainAll(boolean all) {
+        for (CpuCache cc : depot.cpus) {
+            if (all || cc.tryLock()) {
+                try {
+                    drain(cc.loaded);
+                    drain(cc.previous);
+                    if (all) {
+                        cc.loaded = null;
+                        cc.previous = null;
+                        cc.dead = true;
+                    }
+                } finally {
+                    if (!all) {
+                        cc.unlock();
+                    }
+                }
+            }
+        }
+        depot.lock.lock();
+        try {
+            for (Magazine m; (m = depot.full.poll()) != null;) {
+                drain(m);
+                depot.empty.push(m);
+            }
+            depot.rounds = 0;
+            if (all) {
+                depot.empty.clear();
+            }
+        } finally {
+            depot.lock.unlock();
+        }
+    }
+
+    /** Every round in this cache's magazines; the caller holds every lock ({@link SlabService#quiesced}). */
+    java.util.List<Long> magazineRounds() {
+        java.util.List<Long> rounds = new java.util.ArrayList<>();
+        for (CpuCache cc : depot.cpus) {
+            for (Magazine m : new Magazine[] {cc.loaded, cc.previous}) {
+                for (int k = 0; m != null && k < m.count; k++) {
+                    rounds.add(m.rounds[k]);
+                }
+            }
+        }
+        for (Magazine m : depot.full) {
+            for (int k = 0; k < m.count; k++) {
+                rounds.add(m.rounds[k]);
+            }
+        }
+        return rounds;
+    }
+
+    /** Takes the object on top of a slab's free stack for a magazine; the caller holds the lock. */
+    private int take(long slab) {
         int depth = ram.read32(slab + DEPTH);
         int inUse = ram.read32(slab + IN_USE);
         int i = depth > 0 && depth <= g.perSlab() ? ram.read16(slab + g.stack() + 2L * (depth - 1)) : -1;
@@ -163,7 +361,29 @@ final class Cache implements SlabCache {
         setActive(active + 1);
         total++;
         ram.write64(descriptor + CacheTable.D_TOTAL, total);
-        return DIRECT_MAP + object;
+        return i;
+    }
+
+    /** Puts an allocated object that no caller holds back on its slab's free stack; the caller holds the lock. */
+    private void putBack(long slab, int i) {
+        int inUse = ram.read32(slab + IN_USE);
+        int depth = ram.read32(slab + DEPTH);
+        setAllocated(slab, i, false);
+        ram.write16(slab + g.stack() + 2L * depth, i);
+        ram.write32(slab + DEPTH, depth + 1);
+        ram.write32(slab + IN_USE, inUse - 1);
+        int from = listOf(inUse);
+        int to = listOf(inUse - 1);
+        if (from != to) {
+            unlink(slab, from);
+            push(slab, to);
+        }
+        setActive(active - 1);
+    }
+
+    private String writtenAfterFree(long object, int at, byte value) {
+        return String.format("cache %s: object 0x%x was written after free: byte +%d is 0x%02x, not 0x6b",
+                name, DIRECT_MAP + object, at, value & 0xFF);
     }
 
     /** Reports broken poison or red zones of a free object about to be handed out, and repairs the red zones. */
@@ -171,8 +391,7 @@ final class Cache implements SlabCache {
         ram.read(object, scratch, 0, scratch.length);
         int at = Arrays.mismatch(scratch, poison);
         if (at >= 0) {
-            owner.finding(String.format("cache %s: object 0x%x was written after free: byte +%d is 0x%02x, not 0x6b",
-                    name, DIRECT_MAP + object, at, scratch[at] & 0xFF));
+            owner.finding(writtenAfterFree(object, at, scratch[at]));
         }
         String zone = redZones(object);
         if (zone != null) {
@@ -203,6 +422,76 @@ final class Cache implements SlabCache {
 
     @Override
     public void free(long address) {
+        long pa = address - DIRECT_MAP;
+        if (pa >= 0 && address < DIRECT_MAP + org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) {
+            long base = pa & slabMask;
+            SlabTag t = owner.tag(base);
+            int offset = (int) (pa - base) - g.first();
+            if (t != null && t.cache == this && offset >= 0) {
+                int i = offset / g.stride();
+                if (i < g.perSlab() && i * g.stride() == offset && ram.read64(pa - Geometry.RED_ZONE) == RED_WORD
+                        && ram.read64(pa + g.objectSize()) == RED_WORD) {
+                    CpuCache cc = local.get();
+                    cc.lock();
+                    try {
+                        if (!cc.dead) {
+                            Magazine m = cc.loaded;
+                            if (m == null || m.count == magazineSize) {
+                                m = room(cc);
+                            }
+                            if (t.takeBack(i)) {
+                                ram.write(pa, poison, 0, poison.length);
+                                m.rounds[m.count++] = Magazine.round(pa, i);
+                                return;
+                            }
+                        }
+                    } finally {
+                        cc.unlock();
+                    }
+                }
+            }
+        }
+        freeSlowly(address);
+    }
+
+    /**
+     * A loaded magazine with room for a thread whose loaded magazine is full (or missing): the
+     * previous one if it is empty, else an empty one from the depot (or a new one), the previous
+     * full one going to the depot. The caller holds the CpuCache's lock.
+     */
+    private Magazine room(CpuCache cc) {
+        Magazine previous = cc.previous;
+        if (cc.loaded == null) {
+            cc.loaded = new Magazine(magazineSize);
+            return cc.loaded;
+        }
+        if (previous != null && previous.count == 0) {
+            cc.previous = cc.loaded;
+            cc.loaded = previous;
+            return previous;
+        }
+        Magazine empty;
+        depot.lock.lock();
+        try {
+            if (previous != null) {
+                depot.full.push(previous);
+                depot.rounds += previous.count;
+            }
+            empty = depot.empty.poll();
+        } finally {
+            depot.lock.unlock();
+        }
+        cc.previous = cc.loaded;
+        cc.loaded = empty != null ? empty : new Magazine(magazineSize);
+        return cc.loaded;
+    }
+
+    /**
+     * A free the fast path did not take: every check with its sentence, under the lock; an object
+     * a caller does hold goes straight back to its slab (as when this thread's magazines are being
+     * drained).
+     */
+    private void freeSlowly(long address) {
         synchronized (owner.lock()) {
             owner.checkOpen();
             long pa = address - DIRECT_MAP;
@@ -227,27 +516,19 @@ final class Cache implements SlabCache {
                 throw refused(address, String.format("not the start of an object (the nearest object before it starts at 0x%x)",
                         DIRECT_MAP + slab + g.first() + (long) Math.min(i, g.perSlab() - 1) * g.stride()));
             }
-            if (!allocated(slab, i)) {
+            SlabTag t = owner.tag(slab);
+            if (!allocated(slab, i) || !t.live(i)) {
                 throw refused(address, "the object is already free (a double free)");
             }
             String zone = redZones(pa);
             if (zone != null) {
                 throw refused(address, zone + "; the object stays allocated");
             }
-            int inUse = ram.read32(slab + IN_USE);
-            int depth = ram.read32(slab + DEPTH);
-            ram.write(pa, poison, 0, poison.length);
-            setAllocated(slab, i, false);
-            ram.write16(slab + g.stack() + 2L * depth, i);
-            ram.write32(slab + DEPTH, depth + 1);
-            ram.write32(slab + IN_USE, inUse - 1);
-            int from = listOf(inUse);
-            int to = listOf(inUse - 1);
-            if (from != to) {
-                unlink(slab, from);
-                push(slab, to);
+            if (!t.takeBack(i)) {
+                throw refused(address, "the object is already free (a double free)");
             }
-            setActive(active - 1);
+            ram.write(pa, poison, 0, poison.length);
+            putBack(slab, i);
         }
     }
 
@@ -255,14 +536,29 @@ final class Cache implements SlabCache {
         return new IllegalArgumentException(String.format("free of 0x%x in cache %s: %s", address, name, why));
     }
 
+    /**
+     * The statistics as callers see them: objects in magazines count as neither allocated nor
+     * free objects of a caller, so active_objs is what callers hold, and a slab whose allocated
+     * objects are all in magazines is not active.
+     */
     @Override
     public SlabCacheStats stats() {
-        synchronized (owner.lock()) {
-            owner.checkOpen();
+        return owner.quiesced(this, () -> {
+            java.util.Map<Long, Integer> perSlab = new java.util.HashMap<>();
+            java.util.List<Long> rounds = magazineRounds();
+            for (long round : rounds) {
+                perSlab.merge(Magazine.address(round) & slabMask, 1, Integer::sum);
+            }
+            long idle = 0;
+            for (java.util.Map.Entry<Long, Integer> e : perSlab.entrySet()) {
+                if (ram.read32(e.getKey() + IN_USE) == e.getValue()) {
+                    idle++;
+                }
+            }
             long slabs = (long) counts[EMPTY] + counts[PARTIAL] + counts[FULL];
-            return new SlabCacheStats(name, active, slabs * g.perSlab(), g.objectSize(), g.perSlab(), g.frames(),
-                    slabs - counts[EMPTY], slabs);
-        }
+            return new SlabCacheStats(name, active - rounds.size(), slabs * g.perSlab(), g.objectSize(), g.perSlab(),
+                    g.frames(), slabs - counts[EMPTY] - idle, slabs);
+        }, true);
     }
 
     @Override

@@ -17,6 +17,12 @@ import org.clkernel.api.slab.SlabAllocator;
  * each of its three lists and every slab on them (header, links, bitmap, free stack, the red zones
  * of every object and the poison of every free one), then the descriptor's counters against what
  * the walk found. Stops at the first broken element and names it; addresses are direct-map ones.
+ *
+ * <p>It runs with every magazine still ({@link SlabService#quiesced}) and also checks the magazine
+ * layer against RAM: every object a slab's bitmap marks allocated is either held by a caller or in
+ * exactly one magazine, never both and never neither (lost); a free object is in no magazine and
+ * held by no caller; an object in a magazine is free to callers, so its poison is checked like that
+ * of a free object in its slab.
  */
 final class SlabCheck {
     static final String STRUCTURE = "slab allocator";
@@ -25,6 +31,9 @@ final class SlabCheck {
     private final PhysicalMemory ram;
     private final FrameAllocator frames;
     private final Set<Long> seen = new HashSet<>();
+    /** Physical addresses of the objects in the magazines of the cache being walked. */
+    private final Set<Long> inMagazines = new HashSet<>();
+    private int matched;
     private int checked;
 
     SlabCheck(SlabService s) {
@@ -69,6 +78,13 @@ final class SlabCheck {
                 || Integer.bitCount(asked) != 1 || !Geometry.of(size, asked).equals(stored) || !stored.equals(c.g)) {
             return "the descriptor's object size, alignment or slab layout is broken";
         }
+        inMagazines.clear();
+        matched = 0;
+        for (long round : c.magazineRounds()) {
+            if (!inMagazines.add(Magazine.address(round))) {
+                return String.format("object 0x%x is in two magazines", DIRECT_MAP + Magazine.address(round));
+            }
+        }
         long active = 0;
         for (int list = 0; list < 3; list++) {
             int count = 0;
@@ -96,6 +112,10 @@ final class SlabCheck {
         long counted = ram.read64(d + CacheTable.D_ACTIVE);
         if (active != counted) {
             return String.format("%d objects allocated in its slabs, the descriptor says %d", active, counted);
+        }
+        if (matched != inMagazines.size()) {
+            return String.format("its magazines hold %d objects, only %d of them allocated objects of its slabs",
+                    inMagazines.size(), matched);
         }
         return null;
     }
@@ -154,14 +174,34 @@ final class SlabCheck {
             }
             stacked[i] = true;
         }
+        SlabTag tag = s.tag(slab);
+        if (tag == null || tag.cache != c || tag.base != slab) {
+            return "the allocator does not know it as a slab of this cache";
+        }
         for (int i = 0; i < n; i++) {
             long object = slab + g.first() + (long) i * g.stride();
             String zone = c.redZones(object);
             boolean allocated = c.allocated(slab, i);
-            if (zone != null) {
-                return String.format("%s object 0x%x: %s", allocated ? "allocated" : "free", DIRECT_MAP + object, zone);
+            boolean held = tag.live(i);
+            boolean cached = inMagazines.contains(object);
+            if (cached && allocated) {
+                matched++;
             }
-            int at = allocated ? -1 : c.poisonBroken(object);
+            if (allocated && held && cached) {
+                return String.format("allocated object 0x%x is both held by a caller and in a magazine", DIRECT_MAP + object);
+            }
+            if (allocated && !held && !cached) {
+                return String.format("allocated object 0x%x is neither held by a caller nor in a magazine (lost)",
+                        DIRECT_MAP + object);
+            }
+            if (!allocated && (held || cached)) {
+                return String.format("free object 0x%x is %s", DIRECT_MAP + object,
+                        cached ? "in a magazine" : "marked held by a caller");
+            }
+            if (zone != null) {
+                return String.format("%s object 0x%x: %s", held ? "allocated" : "free", DIRECT_MAP + object, zone);
+            }
+            int at = held ? -1 : c.poisonBroken(object);
             if (at >= 0) {
                 return String.format("free object 0x%x: written after free at +%d (0x%02x, not 0x6b)",
                         DIRECT_MAP + object, at, ram.read8(object + at));

@@ -30,31 +30,45 @@ import org.osgi.service.component.annotations.Reference;
  * object; the Java objects (the caches' mirrors of their descriptors, the map from slab to cache)
  * are caches of RAM, rebuilt on attach.
  *
- * <p>All calls are serialised on one lock.
+ * <p>The slab layer (slab lists, bitmaps, free stacks) is serialised on one lock. In front of it
+ * each cache has Bonwick and Adams' magazine layer (USENIX 2001): every thread has a loaded and a
+ * previous {@link Magazine} per cache ({@link CpuCache}), and the cache has a {@link Depot} of full
+ * and empty magazines under its own lock, so that most allocations and frees take neither the
+ * allocator's lock nor the depot's. Objects in magazines are allocated in their slabs' bitmaps but
+ * held by no caller; which objects callers hold is kept per slab in a {@link SlabTag}.
+ *
+ * <p>Lock order: the registry lock, then {@link CpuCache} locks, then the allocator's lock, then
+ * depot locks. Code that holds the allocator's lock only ever tries a CpuCache lock.
  */
 @Component(service = SlabAllocator.class, immediate = true)
 public final class SlabService implements SlabAllocator {
     static final int MAX_FINDINGS = 64;
 
     private final Object lock = new Object();
+    /** Held while a thread registers its magazines and while every magazine is drained or counted. */
+    private final Object registry = new Object();
     private final PhysicalMemory ram;
     private final FrameAllocator frames;
     private final long table;
     private final boolean attached;
     private final List<Cache> caches = new ArrayList<>();
     private final Map<String, Cache> byName = new HashMap<>();
-    /** Physical address of each slab to its cache: a cache of the caches' lists in RAM. */
-    private final Map<Long, Cache> slabs = new HashMap<>();
+    /**
+     * Each slab's tag by the frame number of its first frame: a cache of the caches' lists in RAM.
+     * Written under the lock, read without it by frees (a stale tag only sends a free to the slow path).
+     */
+    private final SlabTag[] tags;
     /** Bit k set when some cache has slabs of 2^k frames. */
     private int orders;
     private final ArrayDeque<String> findings = new ArrayDeque<>();
     /** Set when the component goes: a new instance owns the RAM state from then on. */
-    private boolean closed;
+    private volatile boolean closed;
 
     @Activate
     public SlabService(@Reference(name = "machine") Machine machine, @Reference(name = "frames") FrameAllocator frames) {
         this.ram = machine.physical();
         this.frames = frames;
+        this.tags = new SlabTag[(int) (Math.min(ram.ramSize(), org.clkernel.api.paging.KernelLayout.DIRECT_MAP_MAX) >>> 12)];
         AnchorTable anchors = machine.anchors();
         OptionalLong anchor = anchors.get(CacheTable.ANCHOR);
         if (anchor.isPresent()) {
@@ -98,7 +112,7 @@ public final class SlabService implements SlabAllocator {
             for (int list = 0; list < 3; list++) {
                 for (long s = c.head(list); s != 0 && seen.add(s) && ram.read32(s) == SlabHeader.MAGIC;
                         s = ram.read64(s + SlabHeader.NEXT)) {
-                    remember(s, c);
+                    remember(s, c).handOutAllocated(c);
                 }
             }
         }
@@ -109,21 +123,86 @@ public final class SlabService implements SlabAllocator {
     }
 
     /**
-     * The component goes (bundle stop or update): this instance and its caches refuse every call
-     * from now on, so that two instances never change the same RAM; the next instance re-attaches.
+     * The component goes (bundle stop or update): every magazine, of every thread and every depot,
+     * is drained back into its slabs in RAM, and this instance and its caches refuse every call
+     * from now on, so that two instances never change the same RAM; the next instance re-attaches
+     * and finds every object either free in its slab or held by a caller.
      */
     @Deactivate
     public void deactivate() {
-        synchronized (lock) {
-            closed = true;
+        quiesced(null, () -> {
+            if (!closed) {
+                for (Cache c : caches) {
+                    c.drainAll(true);
+                }
+                closed = true;
+            }
+            return null;
+        }, false);
+    }
+
+    /**
+     * Runs a body with every magazine of the given caches (all when null) still: the registry
+     * lock, each thread's CpuCache lock, the allocator's lock and the depots' locks held.
+     */
+    <T> T quiesced(Cache only, java.util.function.Supplier<T> body, boolean open) {
+        synchronized (registry) {
+            List<Cache> all;
+            synchronized (lock) {
+                if (open) {
+                    checkOpen();
+                }
+                all = only == null ? List.copyOf(caches) : List.of(only);
+            }
+            List<CpuCache> held = new ArrayList<>();
+            try {
+                for (Cache c : all) {
+                    for (CpuCache cc : c.depot.cpus) {
+                        cc.lock();
+                        held.add(cc);
+                    }
+                }
+                synchronized (lock) {
+                    if (open) {
+                        checkOpen();
+                    }
+                    List<Cache> depots = new ArrayList<>();
+                    try {
+                        for (Cache c : all) {
+                            c.depot.lock.lock();
+                            depots.add(c);
+                        }
+                        return body.get();
+                    } finally {
+                        depots.forEach(c -> c.depot.lock.unlock());
+                    }
+                }
+            } finally {
+                held.forEach(CpuCache::unlock);
+            }
+        }
+    }
+
+    /** Adds a thread's magazines to a cache's register, dead from the start if this instance has gone. */
+    void register(Cache c, CpuCache cc) {
+        synchronized (registry) {
+            if (closed) {
+                cc.dead = true;
+            } else {
+                c.depot.cpus.add(cc);
+            }
         }
     }
 
     /** Refuses a call on an instance that has gone; the caller holds the lock. */
     void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("this slab allocator has stopped: get the SlabAllocator service again");
+            throw stopped();
         }
+    }
+
+    static IllegalStateException stopped() {
+        return new IllegalStateException("this slab allocator has stopped: get the SlabAllocator service again");
     }
 
     Object lock() {
@@ -146,13 +225,21 @@ public final class SlabService implements SlabAllocator {
         return caches;
     }
 
-    void remember(long slab, Cache c) {
-        slabs.put(slab, c);
+    SlabTag remember(long slab, Cache c) {
+        SlabTag t = new SlabTag(c, slab, c.g.perSlab());
+        tags[(int) (slab >>> 12)] = t;
         orders |= 1 << c.g.order();
+        return t;
     }
 
     void forget(long slab) {
-        slabs.remove(slab);
+        tags[(int) (slab >>> 12)] = null;
+    }
+
+    /** The tag of the slab starting at a physical address, or null; read without the lock. */
+    SlabTag tag(long slab) {
+        long pfn = slab >>> 12;
+        return pfn < tags.length ? tags[(int) pfn] : null;
     }
 
     /** The slab whose frames hold a physical address, or 0. Slabs are naturally aligned buddy blocks. */
@@ -160,8 +247,8 @@ public final class SlabService implements SlabAllocator {
         for (int k = 0, o = orders; o != 0; k++, o >>>= 1) {
             if ((o & 1) != 0) {
                 long base = pa & -(4096L << k);
-                Cache c = slabs.get(base);
-                if (c != null && c.g.order() == k) {
+                SlabTag t = tag(base);
+                if (t != null && t.cache.g.order() == k) {
                     return base;
                 }
             }
@@ -170,7 +257,8 @@ public final class SlabService implements SlabAllocator {
     }
 
     Cache cacheOfSlab(long slab) {
-        return slabs.get(slab);
+        SlabTag t = tag(slab);
+        return t == null ? null : t.cache;
     }
 
     void finding(String sentence) {
@@ -264,6 +352,10 @@ public final class SlabService implements SlabAllocator {
         }
     }
 
+    /**
+     * Drains every magazine it can (each thread's that is not in use at this moment, and every
+     * depot's) back into the slabs, then gives the empty slabs back to the frame allocator.
+     */
     @Override
     public long reap() {
         synchronized (lock) {
@@ -272,8 +364,15 @@ public final class SlabService implements SlabAllocator {
         }
     }
 
-    /** Reaps every cache; the caller holds the lock. */
+    /**
+     * Reaps every cache; the caller holds the lock. Also what an allocation does under memory
+     * pressure: the depots are drained first (Bonwick and Adams' depot working set), and each
+     * thread's magazines whose lock is free at once.
+     */
     long reapAll() {
+        for (Cache c : caches) {
+            c.drainAll(false);
+        }
         long freed = 0;
         for (Cache c : caches) {
             freed += c.reap();
@@ -291,9 +390,6 @@ public final class SlabService implements SlabAllocator {
 
     @Override
     public CheckResult check() {
-        synchronized (lock) {
-            checkOpen();
-            return new SlabCheck(this).run();
-        }
+        return quiesced(null, () -> new SlabCheck(this).run(), true);
     }
 }

@@ -38,10 +38,23 @@ import org.clkernel.api.slab.SlabCacheStats;
  * </ul>
  * At the end every object is freed, a reap gives back every slab, and the kernel holds as many
  * frames as after the first start.
+ *
+ * <p>Frees on a second thread and bursts of allocations and frees leave objects in magazines (the
+ * threads' and the depot's), so re-attaches happen while magazines hold objects: the new instance
+ * must count exactly the model's objects as allocated and lose none of the cached ones.
  */
 class SlabPropertiesTest {
 
-    sealed interface Op permits Create, Alloc, Free, FreeAgain, FreeInside, FreeElsewhere, Reap, Reattach {
+    sealed interface Op permits Create, Alloc, Free, FreeAgain, FreeInside, FreeElsewhere, Reap, Reattach, FreeOnOtherThread,
+            Churn {
+    }
+
+    /** A free on a second thread, so that the object waits in that thread's magazine. */
+    record FreeOnOtherThread(int pick) implements Op {
+    }
+
+    /** Allocates and frees a burst of objects, filling magazines and the depot. */
+    record Churn(int cache, int count) implements Op {
     }
 
     record Create(int size, int alignShift) implements Op {
@@ -74,6 +87,15 @@ class SlabPropertiesTest {
     @Property(tries = 100)
     void everyStepAgreesWithTheReferenceModel(@ForAll("runs") List<Op> run) {
         BootedSlab b = new BootedSlab(8);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            run(b, run, other);
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    private void run(BootedSlab b, List<Op> run, java.util.concurrent.ExecutorService other) {
         long baseline = b.frames.framesOwned(FrameAllocator.KERNEL);
         Map<Long, Live> live = new LinkedHashMap<>();
         List<Long> freed = new ArrayList<>();
@@ -129,6 +151,30 @@ class SlabPropertiesTest {
                 }
             } else if (op instanceof Reattach) {
                 b.restart();
+            } else if (op instanceof FreeOnOtherThread f) {
+                if (!live.isEmpty()) {
+                    long address = pick(live, f.pick());
+                    SlabCache c = b.slab.cache(live.remove(address).cache()).orElseThrow();
+                    try {
+                        other.submit(() -> c.free(address)).get();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                    freed.add(address);
+                }
+            } else if (op instanceof Churn ch) {
+                SlabCache c = caches.get(ch.cache() % caches.size());
+                List<Long> burst = new ArrayList<>();
+                for (int i = 0; i < ch.count(); i++) {
+                    long address = c.alloc();
+                    if (address != 0) {
+                        assertFalse(live.containsKey(address), () -> String.format("0x%x handed out twice", address));
+                        assertFalse(burst.contains(address), () -> String.format("0x%x handed out twice", address));
+                        burst.add(address);
+                    }
+                }
+                burst.forEach(c::free);
+                freed.addAll(burst);
             }
             agree(b, live);
         }
@@ -189,7 +235,9 @@ class SlabPropertiesTest {
                 net.jqwik.api.Tuple.of(2, Combinators.combine(any, Arbitraries.integers().between(1, 8)).as(FreeInside::new)),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(any, any).as(FreeElsewhere::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reap())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reattach())));
+                net.jqwik.api.Tuple.of(2, Arbitraries.just(new Reattach())),
+                net.jqwik.api.Tuple.of(3, any.map(FreeOnOtherThread::new)),
+                net.jqwik.api.Tuple.of(1, Combinators.combine(any, Arbitraries.integers().between(1, 100)).as(Churn::new)));
         return op.list().ofMinSize(1).ofMaxSize(80);
     }
 }
