@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.clkernel.api.slab.SlabCache;
 import org.clkernel.heap.KernelHeapService;
+import org.clkernel.paging.space.VirtualMemoryService;
 import org.clkernel.machine.EmulatedMachine;
 import org.clkernel.physical.BuddyFrameAllocator;
 import org.clkernel.slab.SlabService;
@@ -29,7 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *     machine), through its magazines;</li>
  * <li>{@code cachePairTwoThreads}: the same cache shared by two threads;</li>
  * <li>{@code heapPair}: the kernel heap's {@code kmalloc(64)}/{@code kfree} on one thread, booted
- *     as {@link HeapBenchmark} boots it (first-fit, default checks), for the ratio.</li>
+ *     as {@link HeapBenchmark} boots it (TLSF, the best-ranked, and the default checks), for the
+ *     ratio;</li>
+ * <li>{@code kmallocPair}: the kernel heap's {@code kmalloc(64)}/{@code kfree} with a slab allocator
+ *     bound, so that the size class serves: what a kernel caller gets.</li>
  * </ul>
  * Each trial ends with the integrity checks of the structure it used.
  */
@@ -86,6 +90,36 @@ public class SlabBenchmark {
         public void setUp() {
             heap = HeapBenchmark.boot();
         }
+    }
+
+    /** The kernel heap and the slab allocator on one machine, the heap using the slab's size classes. */
+    @State(Scope.Thread)
+    public static class HeapWithSlab {
+        KernelHeapService heap;
+        SlabService slab;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            EmulatedMachine machine = new EmulatedMachine(128);
+            BuddyFrameAllocator frames = new BuddyFrameAllocator(machine);
+            heap = new KernelHeapService(machine, frames, new VirtualMemoryService(machine, frames), java.util.Map.of());
+            slab = new SlabService(machine, frames);
+            heap.setSlab(slab);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            if (!slab.check().isOk() || !heap.check().isOk() || heap.stats().blocks() != 0) {
+                throw new IllegalStateException("broken after the run: " + slab.check() + ", " + heap.check());
+            }
+        }
+    }
+
+    @Benchmark
+    public long kmallocPair(HeapWithSlab h) {
+        long a = h.heap.kmalloc(64, 0);
+        h.heap.kfree(a);
+        return a;
     }
 
     @Benchmark
