@@ -1,7 +1,9 @@
 package org.clkernel.shell;
 
+import java.util.List;
 import java.util.function.Supplier;
 
+import org.clkernel.api.CheckResult;
 import org.clkernel.api.machine.PageFaultException;
 
 /**
@@ -30,5 +32,22 @@ final class Commands {
             System.err.println(command + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The report of an integrity check and the findings beside it: on the console when the check
+     * passes, on the error stream when it does not.
+     */
+    static Object checkReport(CheckResult result, List<String> findings) {
+        StringBuilder out = new StringBuilder();
+        for (String finding : findings) {
+            out.append(finding).append('\n');
+        }
+        if (!result.isOk()) {
+            System.err.print(out);
+            System.err.println(result);
+            return null;
+        }
+        return out + result.toString();
     }
 }

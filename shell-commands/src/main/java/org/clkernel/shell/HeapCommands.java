@@ -5,7 +5,6 @@ import java.util.Locale;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
-import org.clkernel.api.CheckResult;
 import org.clkernel.api.actor.Actor;
 import org.clkernel.api.actor.ActorRegistry;
 import org.clkernel.api.heap.KernelHeap;
@@ -135,19 +134,7 @@ public class HeapCommands {
 
     @Descriptor("walk every heap block and the strategy's index, name the first broken element, list writes after free found")
     public Object check() {
-        return Commands.run("heap:check", () -> {
-            CheckResult r = heap.check();
-            StringBuilder out = new StringBuilder();
-            for (String finding : heap.findings()) {
-                out.append(finding).append('\n');
-            }
-            if (!r.isOk()) {
-                System.err.print(out);
-                System.err.println(r);
-                return null;
-            }
-            return out + r.toString();
-        });
+        return Commands.run("heap:check", () -> Commands.checkReport(heap.check(), heap.findings()));
     }
 
     @Descriptor("the placement strategy in use and its last swap")

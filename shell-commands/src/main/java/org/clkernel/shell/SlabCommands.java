@@ -3,7 +3,6 @@ package org.clkernel.shell;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
-import org.clkernel.api.CheckResult;
 import org.clkernel.api.slab.SlabAllocator;
 import org.clkernel.api.slab.SlabCache;
 import org.clkernel.api.slab.SlabCacheStats;
@@ -87,19 +86,7 @@ public class SlabCommands {
 
     @Descriptor("walk every cache, slab, free stack and object, name the first broken element, list what allocations found broken")
     public Object check() {
-        return Commands.run("slab:check", () -> {
-            CheckResult r = slab.check();
-            StringBuilder out = new StringBuilder();
-            for (String finding : slab.findings()) {
-                out.append(finding).append('\n');
-            }
-            if (!r.isOk()) {
-                System.err.print(out);
-                System.err.println(r);
-                return null;
-            }
-            return out + r.toString();
-        });
+        return Commands.run("slab:check", () -> Commands.checkReport(slab.check(), slab.findings()));
     }
 
     private SlabCache cache(String name) {
