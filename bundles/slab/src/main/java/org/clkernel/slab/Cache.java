@@ -15,6 +15,7 @@ import java.util.Arrays;
 import org.clkernel.api.machine.PhysicalMemory;
 import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.physical.Gfp;
+import org.clkernel.api.slab.ObjectConstructor;
 import org.clkernel.api.slab.SlabCache;
 import org.clkernel.api.slab.SlabCacheStats;
 
@@ -42,6 +43,12 @@ import org.clkernel.api.slab.SlabCacheStats;
  * does; a write further in is found by {@code check()}, which checks objects in magazines like
  * free ones, and by the slab layer when the object comes back to it. Red zones of objects in
  * magazines are looked at by {@code check()} and when the object is freed again.
+ *
+ * <p>A cache with constructed objects ({@link CacheTable#F_CONSTRUCTED}) runs its
+ * {@link ObjectConstructor} over every object of a new slab in {@link #grow}, under the allocator's
+ * lock, and then neither poisons its objects on free nor compares them with the poison on
+ * allocation: a free object holds what its last holder left, its constructed state. Red zones are
+ * written and checked as for any cache.
  */
 final class Cache implements SlabCache {
     static final byte POISON = 0x6B;
@@ -56,6 +63,10 @@ final class Cache implements SlabCache {
     final String name;
     final Geometry g;
     private final int askedAlign;
+    /** The descriptor's {@link CacheTable#F_CONSTRUCTED}: free objects are constructed, not poisoned. */
+    final boolean constructed;
+    /** The constructor of a cache with constructed objects; null until registered again after a restart. */
+    private volatile ObjectConstructor constructor;
     private final long[] heads = new long[3];
     private final int[] counts = new int[3];
     /** Objects allocated in the slabs' bitmaps: held by callers or in magazines. */
@@ -71,8 +82,11 @@ final class Cache implements SlabCache {
     private final long slabMask;
     private final ThreadLocal<CpuCache> local;
 
-    private Cache(SlabService owner, int index, long descriptor, String name, Geometry g, int askedAlign) {
+    private Cache(SlabService owner, int index, long descriptor, String name, Geometry g, int askedAlign,
+            boolean constructed, ObjectConstructor constructor) {
         this.owner = owner;
+        this.constructed = constructed;
+        this.constructor = constructor;
         this.ram = owner.ram();
         this.index = index;
         this.descriptor = descriptor;
@@ -101,7 +115,8 @@ final class Cache implements SlabCache {
     }
 
     /** Writes a new descriptor, whose 128 bytes must be zero. */
-    static Cache format(SlabService owner, int index, long descriptor, String name, int objectSize, int align) {
+    static Cache format(SlabService owner, int index, long descriptor, String name, int objectSize, int align,
+            ObjectConstructor constructor) {
         Geometry g = Geometry.of(objectSize, align);
         PhysicalMemory ram = owner.ram();
         ram.write32(descriptor + CacheTable.D_SIZE, g.objectSize());
@@ -111,10 +126,11 @@ final class Cache implements SlabCache {
         ram.write32(descriptor + CacheTable.D_PER_SLAB, g.perSlab());
         ram.write32(descriptor + CacheTable.D_ORDER, g.order());
         ram.write32(descriptor + CacheTable.D_ASKED_ALIGN, align);
+        ram.write32(descriptor + CacheTable.D_FLAGS, constructor != null ? CacheTable.F_CONSTRUCTED : 0);
         byte[] ascii = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         ram.write(descriptor + CacheTable.D_NAME, ascii, 0, ascii.length);
         ram.write32(descriptor + CacheTable.D_STATE, 1);
-        return new Cache(owner, index, descriptor, name, g, align);
+        return new Cache(owner, index, descriptor, name, g, align, constructor != null, constructor);
     }
 
     /** The cache a descriptor in RAM describes, its counters loaded. */
@@ -130,7 +146,9 @@ final class Cache implements SlabCache {
         Geometry g = new Geometry(ram.read32(descriptor + CacheTable.D_SIZE), ram.read32(descriptor + CacheTable.D_ALIGN),
                 ram.read32(descriptor + CacheTable.D_STRIDE), ram.read32(descriptor + CacheTable.D_FIRST),
                 ram.read32(descriptor + CacheTable.D_PER_SLAB), ram.read32(descriptor + CacheTable.D_ORDER));
-        Cache c = new Cache(owner, index, descriptor, name, g, ram.read32(descriptor + CacheTable.D_ASKED_ALIGN));
+        boolean constructed = (ram.read32(descriptor + CacheTable.D_FLAGS) & CacheTable.F_CONSTRUCTED) != 0;
+        Cache c = new Cache(owner, index, descriptor, name, g, ram.read32(descriptor + CacheTable.D_ASKED_ALIGN),
+                constructed, null);
         for (int list = 0; list < 3; list++) {
             c.heads[list] = ram.read64(descriptor + CacheTable.D_HEADS + 8L * list);
             c.counts[list] = ram.read32(descriptor + CacheTable.D_COUNTS + 4L * list);
@@ -159,6 +177,15 @@ final class Cache implements SlabCache {
         return askedAlign;
     }
 
+    ObjectConstructor constructor() {
+        return constructor;
+    }
+
+    /** Registers the constructor again after a restart; the caller holds the lock. */
+    void register(ObjectConstructor constructor) {
+        this.constructor = constructor;
+    }
+
     long head(int list) {
         return heads[list];
     }
@@ -182,7 +209,7 @@ final class Cache implements SlabCache {
             long object = Magazine.address(round);
             owner.tag(object & slabMask).handOut(Magazine.index(round));
             int at = -1;
-            if (g.objectSize() < 8 || ram.read64(object) != POISON_WORD) {
+            if (!constructed && (g.objectSize() < 8 || ram.read64(object) != POISON_WORD)) {
                 ram.read(object, cc.scratch, 0, cc.scratch.length);
                 at = Arrays.mismatch(cc.scratch, poison);
             }
@@ -268,7 +295,7 @@ final class Cache implements SlabCache {
 
     /**
      * Returns the rounds of a magazine to their slabs; the caller holds the lock. They are
-     * poisoned already (a free poisons, a fill takes objects that are).
+     * poisoned (or constructed) already: a free poisons, a fill takes objects that are.
      */
     private void drain(Magazine m) {
         if (m == null) {
@@ -386,12 +413,17 @@ final class Cache implements SlabCache {
                 name, DIRECT_MAP + object, at, value & 0xFF);
     }
 
-    /** Reports broken poison or red zones of a free object about to be handed out, and repairs the red zones. */
+    /**
+     * Reports broken poison (of a cache without constructed objects) or red zones of a free object
+     * about to be handed out, and repairs the red zones.
+     */
     private void inspect(long object) {
-        ram.read(object, scratch, 0, scratch.length);
-        int at = Arrays.mismatch(scratch, poison);
-        if (at >= 0) {
-            owner.finding(writtenAfterFree(object, at, scratch[at]));
+        if (!constructed) {
+            ram.read(object, scratch, 0, scratch.length);
+            int at = Arrays.mismatch(scratch, poison);
+            if (at >= 0) {
+                owner.finding(writtenAfterFree(object, at, scratch[at]));
+            }
         }
         String zone = redZones(object);
         if (zone != null) {
@@ -440,7 +472,9 @@ final class Cache implements SlabCache {
                                 m = room(cc);
                             }
                             if (t.takeBack(i)) {
-                                ram.write(pa, poison, 0, poison.length);
+                                if (!constructed) {
+                                    ram.write(pa, poison, 0, poison.length);
+                                }
                                 m.rounds[m.count++] = Magazine.round(pa, i);
                                 return;
                             }
@@ -527,7 +561,9 @@ final class Cache implements SlabCache {
             if (!t.takeBack(i)) {
                 throw refused(address, "the object is already free (a double free)");
             }
-            ram.write(pa, poison, 0, poison.length);
+            if (!constructed) {
+                ram.write(pa, poison, 0, poison.length);
+            }
             putBack(slab, i);
         }
     }
@@ -588,8 +624,21 @@ final class Cache implements SlabCache {
         return frames;
     }
 
-    /** A new empty slab, from the frame allocator (after reaping the other caches if it has none), or 0. */
+    /**
+     * A new empty slab, from the frame allocator (after reaping the other caches if it has none),
+     * its objects constructed for a cache with a constructor; or 0 when there are no frames or the
+     * constructor failed, the slab's frames then given back and a finding made.
+     *
+     * @throws IllegalStateException for a cache with constructed objects whose constructor is not
+     *                               registered (again, after a restart); nothing is changed
+     */
     private long grow() {
+        ObjectConstructor ctor = constructor;
+        if (constructed && ctor == null) {
+            throw new IllegalStateException("cache " + name + ": its objects are constructed but its constructor is"
+                    + " not registered since the slab allocator restarted; call create with its name, object size,"
+                    + " alignment and constructor");
+        }
         FrameAllocator frames = owner.frames();
         long pfn = frames.allocate(g.order(), FrameAllocator.KERNEL, Gfp.NONE);
         if (pfn < 0 && owner.reapAll() > 0) {
@@ -624,10 +673,39 @@ final class Cache implements SlabCache {
             ram.write(object, poison, 0, poison.length);
             ram.write64(object + g.objectSize(), RED_WORD);
         }
+        if (ctor != null) {
+            String failure = construct(ctor, slab);
+            if (failure != null) {
+                frames.free(pfn, g.order(), FrameAllocator.KERNEL);
+                owner.finding(String.format("cache %s: %s; the new slab 0x%x went back to the frame allocator",
+                        name, failure, DIRECT_MAP + slab));
+                return 0;
+            }
+        }
         ram.write32(slab, SlabHeader.MAGIC);
         push(slab, EMPTY);
         owner.remember(slab, this);
         return slab;
+    }
+
+    /**
+     * Runs the constructor over every object of a new slab, in address order; null when every
+     * object was constructed, else what went wrong: an exception, or a write outside the object.
+     */
+    private String construct(ObjectConstructor ctor, long slab) {
+        for (int i = 0; i < g.perSlab(); i++) {
+            long object = slab + g.first() + (long) i * g.stride();
+            try {
+                ctor.construct(DIRECT_MAP + object, g.objectSize());
+            } catch (RuntimeException e) {
+                return String.format("the constructor threw %s for object 0x%x", e, DIRECT_MAP + object);
+            }
+            String zone = redZones(object);
+            if (zone != null) {
+                return String.format("the constructor wrote outside object 0x%x: %s", DIRECT_MAP + object, zone);
+            }
+        }
+        return null;
     }
 
     boolean allocated(long slab, int i) {

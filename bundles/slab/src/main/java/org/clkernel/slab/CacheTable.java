@@ -12,7 +12,8 @@ package org.clkernel.slab;
  *     +16 u32 first object offset  +20 u32 objects per slab  +24 u32 slab order
  *     +28 u32 alignment asked for
  *     +32 u64 head of the empty list  +40 u64 head of the partial list  +48 u64 head of the full list
- *     +56 u32 empty slabs  +60 u32 partial slabs  +64 u32 full slabs  +68 u32 0
+ *     +56 u32 empty slabs  +60 u32 partial slabs  +64 u32 full slabs
+ *     +68 u32 flags: bit 0 {@link #F_CONSTRUCTED}
  *     +72 u64 objects allocated   +80 u64 allocations ever made
  *     +96 name, {@value #NAME_BYTES} bytes of ASCII, NUL-padded
  * </pre>
@@ -40,6 +41,14 @@ final class CacheTable {
     static final int D_HEADS = 32;
     /** u32 list lengths, indexed the same way. */
     static final int D_COUNTS = 56;
+    /** u32 flags, 0 in tables written before there were any. */
+    static final int D_FLAGS = 68;
+    /**
+     * The cache was created with a constructor: its free objects hold their constructed state, not
+     * poison, whether or not the constructor is registered again since a restart.
+     */
+    static final int F_CONSTRUCTED = 1;
+    static final int KNOWN_FLAGS = F_CONSTRUCTED;
     static final int D_ACTIVE = 72;
     static final int D_TOTAL = 80;
     static final int D_NAME = 96;

@@ -22,7 +22,8 @@ import org.clkernel.api.slab.SlabAllocator;
  * layer against RAM: every object a slab's bitmap marks allocated is either held by a caller or in
  * exactly one magazine, never both and never neither (lost); a free object is in no magazine and
  * held by no caller; an object in a magazine is free to callers, so its poison is checked like that
- * of a free object in its slab.
+ * of a free object in its slab. Free objects of a cache whose descriptor has
+ * {@link CacheTable#F_CONSTRUCTED} hold their constructed state, so their poison is not checked.
  */
 final class SlabCheck {
     static final String STRUCTURE = "slab allocator";
@@ -77,6 +78,13 @@ final class SlabCheck {
         if (size < 1 || size > SlabAllocator.MAX_OBJECT_SIZE || asked < 1 || asked > SlabAllocator.MAX_ALIGN
                 || Integer.bitCount(asked) != 1 || !Geometry.of(size, asked).equals(stored) || !stored.equals(c.g)) {
             return "the descriptor's object size, alignment or slab layout is broken";
+        }
+        int flags = ram.read32(d + CacheTable.D_FLAGS);
+        if ((flags & ~CacheTable.KNOWN_FLAGS) != 0) {
+            return String.format("the descriptor's flags 0x%x have unknown bits", flags);
+        }
+        if (((flags & CacheTable.F_CONSTRUCTED) != 0) != c.constructed) {
+            return "the descriptor's constructed flag differs from the cache's";
         }
         inMagazines.clear();
         matched = 0;
@@ -201,7 +209,7 @@ final class SlabCheck {
             if (zone != null) {
                 return String.format("%s object 0x%x: %s", held ? "allocated" : "free", DIRECT_MAP + object, zone);
             }
-            int at = held ? -1 : c.poisonBroken(object);
+            int at = held || c.constructed ? -1 : c.poisonBroken(object);
             if (at >= 0) {
                 return String.format("free object 0x%x: written after free at +%d (0x%02x, not 0x6b)",
                         DIRECT_MAP + object, at, ram.read8(object + at));

@@ -16,6 +16,7 @@ import org.clkernel.api.machine.Machine;
 import org.clkernel.api.machine.PhysicalMemory;
 import org.clkernel.api.physical.FrameAllocator;
 import org.clkernel.api.physical.Gfp;
+import org.clkernel.api.slab.ObjectConstructor;
 import org.clkernel.api.slab.SlabAllocator;
 import org.clkernel.api.slab.SlabCache;
 import org.osgi.service.component.annotations.Activate;
@@ -279,6 +280,16 @@ public final class SlabService implements SlabAllocator {
 
     @Override
     public SlabCache create(String name, int objectSize, int align) {
+        return create(name, objectSize, align, null);
+    }
+
+    /**
+     * Creates a cache, or registers the constructor of a cache with constructed objects again:
+     * after a restart the descriptor in RAM says its objects are constructed, and the Java
+     * constructor is back only when a caller passes it with the same name, size and alignment.
+     */
+    @Override
+    public SlabCache create(String name, int objectSize, int align, ObjectConstructor constructor) {
         String problem = nameProblem(name);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -293,8 +304,26 @@ public final class SlabService implements SlabAllocator {
         }
         synchronized (lock) {
             checkOpen();
-            if (byName.containsKey(name)) {
-                throw new IllegalArgumentException("a cache named " + name + " exists already");
+            Cache existing = byName.get(name);
+            if (existing != null) {
+                if (constructor == null) {
+                    throw new IllegalArgumentException("a cache named " + name + " exists already");
+                }
+                if (existing.objectSize() != objectSize || existing.askedAlign() != align) {
+                    throw new IllegalArgumentException(String.format(
+                            "a cache named %s exists already with object size %d and alignment %d, not %d and %d",
+                            name, existing.objectSize(), existing.askedAlign(), objectSize, align));
+                }
+                if (!existing.constructed) {
+                    throw new IllegalArgumentException("a cache named " + name
+                            + " exists already without a constructor, so it cannot be given one");
+                }
+                if (existing.constructor() != null) {
+                    throw new IllegalArgumentException("a cache named " + name
+                            + " exists already and its constructor is registered");
+                }
+                existing.register(constructor);
+                return existing;
             }
             if (caches.size() == CacheTable.MAX_CACHES) {
                 throw new IllegalStateException("the slab cache table is full: " + CacheTable.MAX_CACHES + " caches");
@@ -302,7 +331,7 @@ public final class SlabService implements SlabAllocator {
             int index = caches.size();
             long descriptor = CacheTable.descriptor(table, index);
             ram.zero(descriptor, CacheTable.DESCRIPTOR);
-            Cache c = Cache.format(this, index, descriptor, name, objectSize, align);
+            Cache c = Cache.format(this, index, descriptor, name, objectSize, align, constructor);
             ram.write32(table + CacheTable.USED, index + 1);
             caches.add(c);
             byName.put(name, c);
