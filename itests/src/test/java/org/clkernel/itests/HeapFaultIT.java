@@ -198,7 +198,9 @@ public class HeapFaultIT {
      */
     private void assertContained(String symptom) throws InterruptedException {
         assertNotEquals("the faulty strategy is out", FaultyStrategy.NAME, heap.strategy());
-        Eventually.awaitTrue("tlsf takes over from first fit", () -> heap.strategy().equals("tlsf"));
+        // the swap is recorded right after tlsf serves: wait for the record too
+        Eventually.awaitTrue("tlsf takes over from first fit",
+                () -> heap.strategy().equals("tlsf") && "tlsf".equals(heap.lastSwap().to()));
         StrategySwap swap = heap.lastSwap();
         assertEquals("the last swap is from first fit, which stood in: " + swap, KernelHeap.BUILTIN_STRATEGY, swap.from());
         assertEquals("the last swap is to the strategy serving: " + swap, heap.strategy(), swap.to());

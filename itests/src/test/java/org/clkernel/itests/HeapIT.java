@@ -91,7 +91,8 @@ public class HeapIT {
         properties.put("quarantine.bytes", "1024");
         properties.put("zero.on.free", "false");
         configurationAdmin.getConfiguration("org.clkernel.heap", "?").update(properties);
-        Eventually.awaitTrue("next-fit configured", () -> kernelHeap.strategy().equals("next-fit"));
+        Eventually.awaitTrue("next-fit configured", () -> kernelHeap.strategy().equals("next-fit")
+                && kernelHeap.lastSwap() != null && "next-fit".equals(kernelHeap.lastSwap().to()));
         Eventually.awaitTrue("the checks configured", () -> kernelHeap.checks().quarantineBytes() == 1024
                 && !kernelHeap.checks().zeroOnFree());
         assertTrue(kernelHeap.lastSwap().reason(), kernelHeap.lastSwap().reason().contains("next-fit configured"));

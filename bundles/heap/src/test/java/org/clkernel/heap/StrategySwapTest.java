@@ -167,7 +167,9 @@ class StrategySwapTest {
         heap.kfree(a);
         assertTrue(heap.lastSwap().reason().startsWith("bad failed"), heap.lastSwap().reason());
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!heap.strategy().equals("best-fit") && System.nanoTime() < deadline) {
+        // the swap is recorded right after the new strategy serves: wait for the record
+        while (!(heap.lastSwap().to().equals("best-fit") && heap.strategy().equals("best-fit"))
+                && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         assertEquals("best-fit", heap.strategy(), "the next best-ranked takes over from first fit");
