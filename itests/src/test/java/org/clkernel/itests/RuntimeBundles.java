@@ -60,6 +60,11 @@ final class RuntimeBundles {
         return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.tlsf", SLAB, "org.clkernel.shell");
     }
 
+    /** The heap with one strategy bundle and the supervisor's leak scan. */
+    static Option[] withHeapAndSupervisor() {
+        return options(PHYSICAL, ACTOR, PAGING, HEAP, "org.clkernel.heap.tlsf", "org.clkernel.supervisor", "org.clkernel.shell");
+    }
+
     static Option[] withSlab() {
         return options(PHYSICAL, ACTOR, SLAB, "org.clkernel.shell");
     }
