@@ -174,10 +174,6 @@ final class HeapBlocks implements HeapView {
         return strategy;
     }
 
-    FirstFit builtin() {
-        return builtin;
-    }
-
     /** The old strategy drops its index; what it throws on the way does not matter any more. */
     static void detachQuietly(PlacementStrategy s) {
         try {

@@ -114,10 +114,6 @@ final class HeapControl {
         return top - BlockTags.HEADER;
     }
 
-    long epoch() {
-        return epoch;
-    }
-
     /** Milliseconds since the epoch, as the 32 bits a block header keeps. */
     long now() {
         return (clock.getAsLong() - epoch) & 0xFFFFFFFFL;

@@ -1,7 +1,5 @@
 package org.clkernel.heap;
 
-import java.util.Arrays;
-
 /**
  * Freed blocks waiting to become reusable, oldest first. A block in quarantine keeps its place and
  * its allocated bit (so no neighbour merges with it), is marked quarantined in its header and has
@@ -46,21 +44,5 @@ final class Quarantine {
 
     long bytes() {
         return bytes;
-    }
-
-    /** Every block in it, oldest first. */
-    long[] blocks() {
-        long[] all = new long[count];
-        for (int i = 0; i < count; i++) {
-            all[i] = ring[(head + i) % ring.length];
-        }
-        return all;
-    }
-
-    void clear() {
-        Arrays.fill(ring, 0);
-        head = 0;
-        count = 0;
-        bytes = 0;
     }
 }
